@@ -1,0 +1,19 @@
+package iam
+
+import (
+	"github.com/iamd/iamd/internal/api"
+	"github.com/iamd/iamd/internal/wire/iamwire"
+)
+
+// API describes the IAM Query API.
+func API() *api.Service {
+	return &api.Service{Name: "iam", Version: iamwire.Version, Namespace: iamwire.Namespace}
+}
+
+// Operations returns the descriptors of every IAM operation this service
+// implements, one area at a time.
+func (s *Service) Operations(svc *api.Service) []*api.Operation {
+	var ops []*api.Operation
+	ops = append(ops, s.userOperations(svc)...)
+	return ops
+}

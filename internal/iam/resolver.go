@@ -1,0 +1,82 @@
+package iam
+
+import (
+	"context"
+	"strings"
+
+	"github.com/iamd/iamd/internal/apierr"
+	"github.com/iamd/iamd/internal/auth"
+)
+
+// Resolve implements auth.Resolver for IAM users' long-term access keys
+// (AKIA…). Inactive keys, and keys of deleted users, are refused with
+// InvalidClientTokenId.
+func (s *Service) Resolve(ctx context.Context, akid, token string) (*auth.Principal, string, error) {
+	if token != "" || !strings.HasPrefix(akid, "AKIA") {
+		return nil, "", nil
+	}
+	o, err := s.ownerOf(ctx, akid)
+	if err != nil || o == nil {
+		return nil, "", err
+	}
+	invalid := apierr.InvalidClientTokenID("The security token included in the request is invalid.")
+	u, err := s.userByID(ctx, o.UserID)
+	if err != nil {
+		return nil, "", err
+	}
+	if u == nil {
+		return nil, "", invalid
+	}
+	k, _, err := s.findKey(ctx, u, akid)
+	if err != nil {
+		if _, ok := apierr.As(err); ok {
+			return nil, "", invalid
+		}
+		return nil, "", err
+	}
+	if k.Status != "Active" {
+		return nil, "", invalid
+	}
+	secret, err := s.sealer.Open(k.Sealed, []byte(k.ID))
+	if err != nil {
+		return nil, "", err
+	}
+	return &auth.Principal{
+		Kind:        auth.User,
+		AccountID:   s.account,
+		ARN:         s.userARN(u.Path, u.Name),
+		UserID:      u.ID,
+		Name:        u.Name,
+		AccessKeyID: akid,
+	}, string(secret), nil
+}
+
+// Authenticated records the use of an IAM user's access key after its
+// signature was verified (for GetAccessKeyLastUsed).
+func (s *Service) Authenticated(ctx context.Context, p *auth.Principal, service, region string) error {
+	if p == nil || p.Kind != auth.User || p.SessionToken != "" {
+		return nil
+	}
+	u, err := s.userByID(ctx, p.UserID)
+	if err != nil || u == nil {
+		return err
+	}
+	return s.recordUse(ctx, u, p.AccessKeyID, service, region)
+}
+
+// Exists tells whether a user (by unique id) still exists; sessions whose
+// identity is gone stop working.
+func (s *Service) Exists(ctx context.Context, uniqueID string) (bool, error) {
+	u, err := s.userByID(ctx, uniqueID)
+	return u != nil, err
+}
+
+// KeyAccount returns the account owning a long-term access key of an IAM
+// user, or "".
+func (s *Service) KeyAccount(ctx context.Context, akid string) (string, error) {
+	o, err := s.ownerOf(ctx, akid)
+	if err != nil || o == nil {
+		return "", err
+	}
+	return o.Account, nil
+}

@@ -1,0 +1,94 @@
+package iam
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/iamd/iamd/internal/apierr"
+	"github.com/iamd/iamd/internal/secrets"
+	"github.com/iamd/iamd/internal/store"
+)
+
+// Config wires a Service.
+type Config struct {
+	Store     store.Store
+	AccountID string
+	Now       func() time.Time
+	Rand      io.Reader // source of ids; crypto/rand in production
+	// Policies resolves managed policies for boundaries and attachments;
+	// nil means no managed policy exists.
+	Policies PolicyLookup
+	// Sealer encrypts access key secrets at rest.
+	Sealer *secrets.Sealer
+}
+
+// Service implements the IAM operations.
+type Service struct {
+	st       store.Store
+	account  string
+	now      func() time.Time
+	rand     io.Reader
+	policies PolicyLookup
+	sealer   *secrets.Sealer
+}
+
+// New returns a Service.
+func New(cfg Config) *Service {
+	return &Service{st: cfg.Store, account: cfg.AccountID, now: cfg.Now, rand: cfg.Rand, policies: cfg.Policies, sealer: cfg.Sealer}
+}
+
+// AccountID is the account this service manages.
+func (s *Service) AccountID() string { return s.account }
+
+// maxRetries bounds optimistic-concurrency retries of one write.
+const maxRetries = 16
+
+// retry runs an optimistic read-modify-write until it applies without a
+// revision conflict.
+func (s *Service) retry(ctx context.Context, f func() error) error {
+	for i := 0; ; i++ {
+		err := f()
+		if !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+		if i == maxRetries {
+			return apierr.New("ConcurrentModification", 409, "The request was rejected because multiple requests to change this object were submitted simultaneously. Wait a few minutes and submit your request again.")
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
+
+// getJSON reads and decodes a record; found is false if the key is absent.
+func (s *Service) getJSON(ctx context.Context, key string, v any) (rev int64, found bool, err error) {
+	kv, err := s.st.Get(ctx, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	if err := json.Unmarshal(kv.Value, v); err != nil {
+		return 0, false, fmt.Errorf("decode %s: %w", key, err)
+	}
+	return kv.ModRevision, true, nil
+}
+
+// hasAny reports whether any key has the prefix.
+func (s *Service) hasAny(ctx context.Context, prefix string) (bool, error) {
+	kvs, _, err := s.st.Range(ctx, prefix, "", 1)
+	return len(kvs) > 0, err
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // records are plain structs; this cannot fail
+	}
+	return b
+}

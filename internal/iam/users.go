@@ -1,0 +1,252 @@
+package iam
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/iamd/iamd/internal/apierr"
+	"github.com/iamd/iamd/internal/auth"
+	"github.com/iamd/iamd/internal/schema"
+	"github.com/iamd/iamd/internal/store"
+	"github.com/iamd/iamd/internal/wire/iamwire"
+)
+
+// userRecord is a user as stored.
+type userRecord struct {
+	Name             string     `json:"n"`
+	ID               string     `json:"id"`
+	Path             string     `json:"p"`
+	Created          time.Time  `json:"c"`
+	Tags             []tag      `json:"t,omitempty"`
+	Boundary         string     `json:"b,omitempty"`
+	PasswordLastUsed *time.Time `json:"plu,omitempty"`
+}
+
+func (s *Service) userARN(path, name string) string {
+	return "arn:aws:iam::" + s.account + ":user" + path + name
+}
+
+// wireUser is the full form GetUser and CreateUser return.
+func (s *Service) wireUser(u *userRecord) *iamwire.User {
+	out := &iamwire.User{
+		Path:             u.Path,
+		UserName:         u.Name,
+		UserId:           u.ID,
+		Arn:              s.userARN(u.Path, u.Name),
+		CreateDate:       u.Created,
+		PasswordLastUsed: u.PasswordLastUsed,
+	}
+	if u.Boundary != "" {
+		out.PermissionsBoundary = &iamwire.AttachedPermissionsBoundary{
+			PermissionsBoundaryType: ptr("Policy"),
+			PermissionsBoundaryArn:  ptr(u.Boundary),
+		}
+	}
+	if len(u.Tags) > 0 {
+		out.Tags = wireTags(u.Tags)
+	}
+	return out
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func noSuchUser(name string) error {
+	return apierr.NoSuchEntity("The user with name %s cannot be found.", name)
+}
+
+// getUser reads a user by name (any case).
+func (s *Service) getUser(ctx context.Context, name string) (*userRecord, int64, error) {
+	var u userRecord
+	rev, ok, err := s.getJSON(ctx, schema.User(s.account, name), &u)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !ok {
+		return nil, 0, noSuchUser(name)
+	}
+	return &u, rev, nil
+}
+
+// CreateUser creates a user.
+func (s *Service) CreateUser(ctx context.Context, in *iamwire.CreateUserInput) (*iamwire.CreateUserOutput, error) {
+	path := deref(in.Path, "/")
+	tags, err := newTags(in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	if in.PermissionsBoundary != nil {
+		if err := s.checkBoundary(ctx, *in.PermissionsBoundary); err != nil {
+			return nil, err
+		}
+	}
+	id, err := s.newUniqueID("AIDA")
+	if err != nil {
+		return nil, err
+	}
+	u := &userRecord{
+		Name:     in.UserName,
+		ID:       id,
+		Path:     path,
+		Created:  s.now().UTC().Truncate(time.Second),
+		Tags:     tags,
+		Boundary: deref(in.PermissionsBoundary, ""),
+	}
+	_, err = s.st.Apply(ctx,
+		[]store.Cond{{Key: schema.User(s.account, u.Name)}, {Key: schema.UserID(s.account, id)}},
+		[]store.Op{
+			{Key: schema.User(s.account, u.Name), Value: mustJSON(u)},
+			{Key: schema.UserID(s.account, id), Value: []byte(schema.Lower(u.Name))},
+		})
+	if err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil, apierr.EntityAlreadyExists("User with name %s already exists.", in.UserName)
+		}
+		return nil, err
+	}
+	return &iamwire.CreateUserOutput{User: s.wireUser(u)}, nil
+}
+
+// GetUser describes a user; without UserName, the calling user.
+func (s *Service) GetUser(ctx context.Context, in *iamwire.GetUserInput) (*iamwire.GetUserOutput, error) {
+	name := deref(in.UserName, "")
+	if name == "" {
+		p := auth.PrincipalFrom(ctx)
+		switch {
+		case p == nil:
+			return nil, apierr.ValidationError("Must specify userName when calling with non-User credentials")
+		case p.Kind == auth.Root:
+			created, err := s.accountCreated(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return &iamwire.GetUserOutput{User: iamwire.User{
+				UserId:     s.account,
+				Arn:        "arn:aws:iam::" + s.account + ":root",
+				CreateDate: created,
+			}}, nil
+		case p.Kind == auth.User:
+			name = p.Name
+		default:
+			return nil, apierr.ValidationError("Must specify userName when calling with non-User credentials")
+		}
+	}
+	u, _, err := s.getUser(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return &iamwire.GetUserOutput{User: *s.wireUser(u)}, nil
+}
+
+// accountCreated is when the account was set up (stored at first start).
+func (s *Service) accountCreated(ctx context.Context) (time.Time, error) {
+	kv, err := s.st.Get(ctx, schema.AccountCreated)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return time.Unix(0, 0).UTC(), nil
+		}
+		return time.Time{}, err
+	}
+	return time.Parse(time.RFC3339, string(kv.Value))
+}
+
+// UpdateUser renames and/or moves a user. Links are keyed by the user's id,
+// so memberships, keys and attachments follow the rename.
+func (s *Service) UpdateUser(ctx context.Context, in *iamwire.UpdateUserInput) (*iamwire.UpdateUserOutput, error) {
+	err := s.retry(ctx, func() error {
+		u, rev, err := s.getUser(ctx, in.UserName)
+		if err != nil {
+			return err
+		}
+		oldKey := schema.User(s.account, u.Name)
+		if in.NewPath != nil {
+			u.Path = *in.NewPath
+		}
+		newName := deref(in.NewUserName, u.Name)
+		newKey := schema.User(s.account, newName)
+		u.Name = newName
+		conds := []store.Cond{{Key: oldKey, ModRevision: rev}}
+		ops := []store.Op{}
+		if newKey != oldKey {
+			if _, ok, err := s.getJSON(ctx, newKey, &userRecord{}); err != nil {
+				return err
+			} else if ok {
+				return apierr.EntityAlreadyExists("User with name %s already exists.", newName)
+			}
+			conds = append(conds, store.Cond{Key: newKey})
+			ops = append(ops,
+				store.Op{Key: oldKey, Delete: true},
+				store.Op{Key: schema.UserID(s.account, u.ID), Value: []byte(schema.Lower(newName))})
+		}
+		ops = append(ops, store.Op{Key: newKey, Value: mustJSON(u)})
+		_, err = s.st.Apply(ctx, conds, ops)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &iamwire.UpdateUserOutput{}, nil
+}
+
+// DeleteUser deletes a user that owns nothing.
+func (s *Service) DeleteUser(ctx context.Context, in *iamwire.DeleteUserInput) (*iamwire.DeleteUserOutput, error) {
+	err := s.retry(ctx, func() error {
+		u, rev, err := s.getUser(ctx, in.UserName)
+		if err != nil {
+			return err
+		}
+		for _, o := range schema.UserOwned() {
+			has, err := s.hasAny(ctx, schema.OwnedPrefix(s.account, o.Family, u.ID))
+			if err != nil {
+				return err
+			}
+			if has {
+				return apierr.DeleteConflict("%s", o.Conflict)
+			}
+		}
+		_, err = s.st.Apply(ctx,
+			[]store.Cond{{Key: schema.User(s.account, u.Name), ModRevision: rev}},
+			[]store.Op{
+				{Key: schema.User(s.account, u.Name), Delete: true},
+				{Key: schema.UserID(s.account, u.ID), Delete: true},
+			})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &iamwire.DeleteUserOutput{}, nil
+}
+
+// ListUsers lists users in name order (case-insensitive), filtered by path
+// prefix, a page at a time. List items leave out tags and the boundary, as
+// AWS does.
+func (s *Service) ListUsers(ctx context.Context, in *iamwire.ListUsersInput) (*iamwire.ListUsersOutput, error) {
+	prefix := deref(in.PathPrefix, "/")
+	users, page, err := scanPage(ctx, s.st, schema.UserPrefix(s.account), in.Marker, in.MaxItems, func(kv store.KV) (iamwire.User, bool, error) {
+		var u userRecord
+		if err := decodeJSON(kv, &u); err != nil || !strings.HasPrefix(u.Path, prefix) {
+			return iamwire.User{}, false, err
+		}
+		return iamwire.User{
+			Path:             u.Path,
+			UserName:         u.Name,
+			UserId:           u.ID,
+			Arn:              s.userARN(u.Path, u.Name),
+			CreateDate:       u.Created,
+			PasswordLastUsed: u.PasswordLastUsed,
+		}, true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &iamwire.ListUsersOutput{Users: users, IsTruncated: ptr(page.truncated), Marker: page.marker}, nil
+}
+
+func deref[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
+}

@@ -1,0 +1,167 @@
+package sts
+
+import (
+	"context"
+	"crypto/subtle"
+	"strings"
+	"time"
+
+	"github.com/iamd/iamd/internal/api"
+	"github.com/iamd/iamd/internal/apierr"
+	"github.com/iamd/iamd/internal/auth"
+	"github.com/iamd/iamd/internal/ids"
+	"github.com/iamd/iamd/internal/secrets"
+	"github.com/iamd/iamd/internal/wire/stswire"
+	"io"
+)
+
+// Identities tells whether the long-term identity behind a session still
+// exists (users and roles, by unique id).
+type Identities interface {
+	Exists(ctx context.Context, uniqueID string) (bool, error)
+}
+
+// Config wires a Service.
+type Config struct {
+	AccountID  string
+	Sealer     *secrets.Sealer
+	Now        func() time.Time
+	Rand       io.Reader
+	Identities Identities
+	// KeyOwner returns the account owning a long-term access key, "" if
+	// unknown.
+	KeyOwner func(ctx context.Context, akid string) (string, error)
+}
+
+// Service implements STS.
+type Service struct{ cfg Config }
+
+// New returns a Service.
+func New(cfg Config) *Service { return &Service{cfg: cfg} }
+
+// API describes the STS Query API.
+func API() *api.Service {
+	return &api.Service{Name: "sts", Version: stswire.Version, Namespace: stswire.Namespace}
+}
+
+// Operations returns the STS operation descriptors.
+func (s *Service) Operations(svc *api.Service) []*api.Operation {
+	return []*api.Operation{
+		api.Op(svc, "GetCallerIdentity", false, s.GetCallerIdentity),
+		api.Op(svc, "GetSessionToken", false, s.GetSessionToken),
+		api.Op(svc, "GetAccessKeyInfo", false, s.GetAccessKeyInfo),
+	}
+}
+
+// GetCallerIdentity describes the caller.
+func (s *Service) GetCallerIdentity(ctx context.Context, _ *stswire.GetCallerIdentityInput) (*stswire.GetCallerIdentityOutput, error) {
+	p := auth.PrincipalFrom(ctx)
+	return &stswire.GetCallerIdentityOutput{UserId: &p.UserID, Account: &p.AccountID, Arn: &p.ARN}, nil
+}
+
+// Session lengths for GetSessionToken.
+const (
+	defaultSessionDuration = 12 * time.Hour
+	rootMaxSessionDuration = time.Hour
+)
+
+// GetSessionToken issues temporary credentials for the calling user (or
+// root) with long-term credentials.
+func (s *Service) GetSessionToken(ctx context.Context, in *stswire.GetSessionTokenInput) (*stswire.GetSessionTokenOutput, error) {
+	p := auth.PrincipalFrom(ctx)
+	if p.SessionToken != "" {
+		return nil, apierr.AccessDenied("Cannot call GetSessionToken with session credentials")
+	}
+	d := defaultSessionDuration
+	if in.DurationSeconds != nil {
+		d = time.Duration(*in.DurationSeconds) * time.Second
+	}
+	if p.Kind == auth.Root && d > rootMaxSessionDuration {
+		d = rootMaxSessionDuration
+	}
+	if (in.SerialNumber == nil) != (in.TokenCode == nil) {
+		return nil, apierr.New("ValidationError", 400, "SerialNumber and TokenCode must be given together")
+	}
+	mfa := false
+	if in.SerialNumber != nil {
+		return nil, apierr.AccessDenied("MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.")
+	}
+	now := s.cfg.Now().UTC().Truncate(time.Second)
+	sess := &Session{Kind: p.Kind, AccountID: p.AccountID, ARN: p.ARN, UserID: p.UserID, Name: p.Name, Issued: now, Expires: now.Add(d), MFA: mfa}
+	if p.Kind == auth.User {
+		sess.ParentID = p.UserID
+	}
+	creds, err := s.issue(sess)
+	if err != nil {
+		return nil, err
+	}
+	return &stswire.GetSessionTokenOutput{Credentials: creds}, nil
+}
+
+// issue fills the session's key and secret and seals it.
+func (s *Service) issue(sess *Session) (*stswire.Credentials, error) {
+	tail, err := ids.String(s.cfg.Rand, ids.Base32, 16)
+	if err != nil {
+		return nil, err
+	}
+	sess.AccessKeyID = "ASIA" + tail
+	if sess.Secret, err = ids.String(s.cfg.Rand, ids.Secret, 40); err != nil {
+		return nil, err
+	}
+	token, err := seal(s.cfg.Sealer, sess)
+	if err != nil {
+		return nil, err
+	}
+	return &stswire.Credentials{AccessKeyId: sess.AccessKeyID, SecretAccessKey: sess.Secret, SessionToken: token, Expiration: sess.Expires}, nil
+}
+
+// GetAccessKeyInfo returns the account that owns an access key.
+func (s *Service) GetAccessKeyInfo(ctx context.Context, in *stswire.GetAccessKeyInfoInput) (*stswire.GetAccessKeyInfoOutput, error) {
+	account := ""
+	if s.cfg.KeyOwner != nil {
+		var err error
+		if account, err = s.cfg.KeyOwner(ctx, in.AccessKeyId); err != nil {
+			return nil, err
+		}
+	}
+	if account == "" {
+		return nil, apierr.New("InvalidParameterValue", 400, "The access key %s is not known to this service.", in.AccessKeyId)
+	}
+	return &stswire.GetAccessKeyInfoOutput{Account: &account}, nil
+}
+
+// Resolve implements auth.Resolver for temporary credentials.
+func (s *Service) Resolve(ctx context.Context, akid, token string) (*auth.Principal, string, error) {
+	if token == "" {
+		if strings.HasPrefix(akid, "ASIA") {
+			return nil, "", apierr.InvalidClientTokenID("The security token included in the request is invalid.")
+		}
+		return nil, "", nil
+	}
+	invalid := apierr.InvalidClientTokenID("The security token included in the request is invalid")
+	sess, ok := open(s.cfg.Sealer, token)
+	if !ok || subtle.ConstantTimeCompare([]byte(sess.AccessKeyID), []byte(akid)) != 1 || sess.AccountID != s.cfg.AccountID {
+		return nil, "", invalid
+	}
+	if !s.cfg.Now().Before(sess.Expires) {
+		return nil, "", apierr.ExpiredToken()
+	}
+	if sess.ParentID != "" && s.cfg.Identities != nil {
+		ok, err := s.cfg.Identities.Exists(ctx, sess.ParentID)
+		if err != nil {
+			return nil, "", err
+		}
+		if !ok {
+			return nil, "", invalid
+		}
+	}
+	return &auth.Principal{
+		Kind:         sess.Kind,
+		AccountID:    sess.AccountID,
+		ARN:          sess.ARN,
+		UserID:       sess.UserID,
+		Name:         sess.Name,
+		AccessKeyID:  akid,
+		SessionToken: token,
+	}, sess.Secret, nil
+}
