@@ -3,7 +3,10 @@
 // through injected resolvers (root credentials, IAM user keys, STS sessions).
 package auth
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Kind is the kind of principal behind a request.
 type Kind int
@@ -41,6 +44,11 @@ type Principal struct {
 	AccessKeyID string
 	// SessionToken is set for temporary credentials.
 	SessionToken string
+	// For temporary credentials: when the token was issued, and whether
+	// (and when) MFA was used to obtain it.
+	TokenIssued time.Time
+	MFA         bool
+	MFAAuthTime time.Time
 }
 
 type principalKey struct{}

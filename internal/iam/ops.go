@@ -15,5 +15,7 @@ func API() *api.Service {
 func (s *Service) Operations(svc *api.Service) []*api.Operation {
 	var ops []*api.Operation
 	ops = append(ops, s.userOperations(svc)...)
+	ops = append(ops, s.credentialOperations(svc)...)
+	ops = append(ops, s.groupOperations(svc)...)
 	return ops
 }

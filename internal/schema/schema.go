@@ -68,3 +68,33 @@ func AccessKeyIndex(accessKeyID string) string { return "akid/" + accessKeyID }
 func UserAccessKey(account, userID, accessKeyID string) string {
 	return OwnedPrefix(account, "user-key", userID) + accessKeyID
 }
+
+// GroupPrefix is the prefix of all group records: a/<acct>/group/<lower-name>.
+func GroupPrefix(account string) string { return acct(account) + "group/" }
+
+// Group is the key of a group record.
+func Group(account, name string) string { return GroupPrefix(account) + Lower(name) }
+
+// GroupID maps a group's unique id to its lower-case name.
+func GroupID(account, id string) string { return acct(account) + "group-id/" + id }
+
+// Membership keys: both sides of a user-in-group link, written together.
+// a/<acct>/user-group/<user-id>/<group-id> and
+// a/<acct>/group-member/<group-id>/<user-id>.
+func UserGroup(account, userID, groupID string) string {
+	return OwnedPrefix(account, "user-group", userID) + groupID
+}
+
+// GroupMember is the group side of a membership link.
+func GroupMember(account, groupID, userID string) string {
+	return OwnedPrefix(account, "group-member", groupID) + userID
+}
+
+// GroupOwned lists what a group owns, for DeleteGroup's DeleteConflict.
+func GroupOwned() []Owned {
+	return []Owned{
+		{Family: "group-member", Conflict: "Cannot delete entity, must remove users from group first."},
+		{Family: "group-policy", Conflict: "Cannot delete entity, must delete policies first."},
+		{Family: "group-attached", Conflict: "Cannot delete entity, must detach all policies first."},
+	}
+}

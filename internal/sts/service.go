@@ -21,6 +21,12 @@ type Identities interface {
 	Exists(ctx context.Context, uniqueID string) (bool, error)
 }
 
+// MFAChecker verifies a TOTP code of an MFA device assigned to the
+// principal (a code is accepted once).
+type MFAChecker interface {
+	CheckMFA(ctx context.Context, p *auth.Principal, serialNumber, code string) error
+}
+
 // Config wires a Service.
 type Config struct {
 	AccountID  string
@@ -31,6 +37,8 @@ type Config struct {
 	// KeyOwner returns the account owning a long-term access key, "" if
 	// unknown.
 	KeyOwner func(ctx context.Context, akid string) (string, error)
+	// MFA checks codes for GetSessionToken (and AssumeRole).
+	MFA MFAChecker
 }
 
 // Service implements STS.
@@ -82,12 +90,21 @@ func (s *Service) GetSessionToken(ctx context.Context, in *stswire.GetSessionTok
 	if (in.SerialNumber == nil) != (in.TokenCode == nil) {
 		return nil, apierr.New("ValidationError", 400, "SerialNumber and TokenCode must be given together")
 	}
+	now := s.cfg.Now().UTC().Truncate(time.Second)
 	mfa := false
 	if in.SerialNumber != nil {
-		return nil, apierr.AccessDenied("MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.")
+		if s.cfg.MFA == nil {
+			return nil, apierr.AccessDenied("MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.")
+		}
+		if err := s.cfg.MFA.CheckMFA(ctx, p, *in.SerialNumber, *in.TokenCode); err != nil {
+			return nil, err
+		}
+		mfa = true
 	}
-	now := s.cfg.Now().UTC().Truncate(time.Second)
 	sess := &Session{Kind: p.Kind, AccountID: p.AccountID, ARN: p.ARN, UserID: p.UserID, Name: p.Name, Issued: now, Expires: now.Add(d), MFA: mfa}
+	if mfa {
+		sess.MFATime = now
+	}
 	if p.Kind == auth.User {
 		sess.ParentID = p.UserID
 	}
@@ -163,5 +180,8 @@ func (s *Service) Resolve(ctx context.Context, akid, token string) (*auth.Princi
 		Name:         sess.Name,
 		AccessKeyID:  akid,
 		SessionToken: token,
+		TokenIssued:  sess.Issued,
+		MFA:          sess.MFA,
+		MFAAuthTime:  sess.MFATime,
 	}, sess.Secret, nil
 }

@@ -431,6 +431,10 @@ func (g *gen) emit(pkg string, ops []string, m model) {
 	}
 }
 
+// omitWhenEmpty lists required output members AWS leaves out when they
+// have no value.
+var omitWhenEmpty = map[string]bool{"User.UserName": true, "User.Path": true}
+
 func sorted(m map[string]bool) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -592,8 +596,8 @@ func (g *gen) emitEncode(n string, s *shape, tn string) {
 				g.encodeValue(mem, f, ms)
 				g.p("}")
 			}
-		case req && t.Type == "string":
-			// AWS leaves out required strings it has no value for (the
+		case req && omitWhenEmpty[n+"."+mem]:
+			// AWS leaves these out although the model requires them (the
 			// root user's GetUser has no UserName or Path).
 			g.p("if %s != \"\" {", f)
 			g.encodeValue(mem, f, ms)

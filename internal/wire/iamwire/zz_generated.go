@@ -308,12 +308,8 @@ type AccessDetail struct {
 
 func (v *AccessDetail) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.ServiceName != "" {
-		w.String("ServiceName", v.ServiceName)
-	}
-	if v.ServiceNamespace != "" {
-		w.String("ServiceNamespace", v.ServiceNamespace)
-	}
+	w.String("ServiceName", v.ServiceName)
+	w.String("ServiceNamespace", v.ServiceNamespace)
 	if v.Region != nil {
 		w.String("Region", (*v.Region))
 	}
@@ -339,18 +335,10 @@ type AccessKey struct {
 
 func (v *AccessKey) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.UserName != "" {
-		w.String("UserName", v.UserName)
-	}
-	if v.AccessKeyId != "" {
-		w.String("AccessKeyId", v.AccessKeyId)
-	}
-	if v.Status != "" {
-		w.String("Status", v.Status)
-	}
-	if v.SecretAccessKey != "" {
-		w.String("SecretAccessKey", v.SecretAccessKey)
-	}
+	w.String("UserName", v.UserName)
+	w.String("AccessKeyId", v.AccessKeyId)
+	w.String("Status", v.Status)
+	w.String("SecretAccessKey", v.SecretAccessKey)
 	if v.CreateDate != nil {
 		w.Time("CreateDate", (*v.CreateDate))
 	}
@@ -368,12 +356,8 @@ func (v *AccessKeyLastUsed) encode(w *wire.XMLWriter) {
 	if v.LastUsedDate != nil {
 		w.Time("LastUsedDate", (*v.LastUsedDate))
 	}
-	if v.ServiceName != "" {
-		w.String("ServiceName", v.ServiceName)
-	}
-	if v.Region != "" {
-		w.String("Region", v.Region)
-	}
+	w.String("ServiceName", v.ServiceName)
+	w.String("Region", v.Region)
 }
 
 // AccessKeyMetadata is the AccessKeyMetadata shape.
@@ -1551,9 +1535,7 @@ type DeleteServiceLinkedRoleOutput struct {
 
 func (v *DeleteServiceLinkedRoleOutput) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.DeletionTaskId != "" {
-		w.String("DeletionTaskId", v.DeletionTaskId)
-	}
+	w.String("DeletionTaskId", v.DeletionTaskId)
 }
 
 // DeleteServiceSpecificCredentialInput is the DeleteServiceSpecificCredentialRequest shape.
@@ -1937,18 +1919,10 @@ type EntityInfo struct {
 
 func (v *EntityInfo) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.Arn != "" {
-		w.String("Arn", v.Arn)
-	}
-	if v.Name != "" {
-		w.String("Name", v.Name)
-	}
-	if v.Type != "" {
-		w.String("Type", v.Type)
-	}
-	if v.Id != "" {
-		w.String("Id", v.Id)
-	}
+	w.String("Arn", v.Arn)
+	w.String("Name", v.Name)
+	w.String("Type", v.Type)
+	w.String("Id", v.Id)
 	if v.Path != nil {
 		w.String("Path", (*v.Path))
 	}
@@ -1962,12 +1936,8 @@ type ErrorDetails struct {
 
 func (v *ErrorDetails) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.Message != "" {
-		w.String("Message", v.Message)
-	}
-	if v.Code != "" {
-		w.String("Code", v.Code)
-	}
+	w.String("Message", v.Message)
+	w.String("Code", v.Code)
 }
 
 // EvaluationResult is the EvaluationResult shape.
@@ -1985,15 +1955,11 @@ type EvaluationResult struct {
 
 func (v *EvaluationResult) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.EvalActionName != "" {
-		w.String("EvalActionName", v.EvalActionName)
-	}
+	w.String("EvalActionName", v.EvalActionName)
 	if v.EvalResourceName != nil {
 		w.String("EvalResourceName", (*v.EvalResourceName))
 	}
-	if v.EvalDecision != "" {
-		w.String("EvalDecision", v.EvalDecision)
-	}
+	w.String("EvalDecision", v.EvalDecision)
 	if v.MatchedStatements != nil {
 		if len(v.MatchedStatements) == 0 {
 			w.Empty("MatchedStatements")
@@ -2419,15 +2385,9 @@ type GetGroupPolicyOutput struct {
 
 func (v *GetGroupPolicyOutput) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.GroupName != "" {
-		w.String("GroupName", v.GroupName)
-	}
-	if v.PolicyName != "" {
-		w.String("PolicyName", v.PolicyName)
-	}
-	if v.PolicyDocument != "" {
-		w.PolicyDocument("PolicyDocument", v.PolicyDocument)
-	}
+	w.String("GroupName", v.GroupName)
+	w.String("PolicyName", v.PolicyName)
+	w.PolicyDocument("PolicyDocument", v.PolicyDocument)
 }
 
 // GetGroupInput is the GetGroupRequest shape.
@@ -2602,9 +2562,7 @@ func (v *GetMFADeviceOutput) encode(w *wire.XMLWriter) {
 	if v.UserName != nil {
 		w.String("UserName", (*v.UserName))
 	}
-	if v.SerialNumber != "" {
-		w.String("SerialNumber", v.SerialNumber)
-	}
+	w.String("SerialNumber", v.SerialNumber)
 	if v.EnableDate != nil {
 		w.Time("EnableDate", (*v.EnableDate))
 	}
@@ -2725,9 +2683,7 @@ type GetOrganizationsAccessReportOutput struct {
 
 func (v *GetOrganizationsAccessReportOutput) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.JobStatus != "" {
-		w.String("JobStatus", v.JobStatus)
-	}
+	w.String("JobStatus", v.JobStatus)
 	w.Time("JobCreationDate", v.JobCreationDate)
 	if v.JobCompletionDate != nil {
 		w.Time("JobCompletionDate", (*v.JobCompletionDate))
@@ -2866,15 +2822,9 @@ type GetRolePolicyOutput struct {
 
 func (v *GetRolePolicyOutput) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.RoleName != "" {
-		w.String("RoleName", v.RoleName)
-	}
-	if v.PolicyName != "" {
-		w.String("PolicyName", v.PolicyName)
-	}
-	if v.PolicyDocument != "" {
-		w.PolicyDocument("PolicyDocument", v.PolicyDocument)
-	}
+	w.String("RoleName", v.RoleName)
+	w.String("PolicyName", v.PolicyName)
+	w.PolicyDocument("PolicyDocument", v.PolicyDocument)
 }
 
 // GetRoleInput is the GetRoleRequest shape.
@@ -3068,9 +3018,7 @@ type GetServiceLastAccessedDetailsOutput struct {
 
 func (v *GetServiceLastAccessedDetailsOutput) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.JobStatus != "" {
-		w.String("JobStatus", v.JobStatus)
-	}
+	w.String("JobStatus", v.JobStatus)
 	if v.JobType != nil {
 		w.String("JobType", (*v.JobType))
 	}
@@ -3134,9 +3082,7 @@ type GetServiceLastAccessedDetailsWithEntitiesOutput struct {
 
 func (v *GetServiceLastAccessedDetailsWithEntitiesOutput) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.JobStatus != "" {
-		w.String("JobStatus", v.JobStatus)
-	}
+	w.String("JobStatus", v.JobStatus)
 	w.Time("JobCreationDate", v.JobCreationDate)
 	w.Time("JobCompletionDate", v.JobCompletionDate)
 	if len(v.EntityDetailsList) == 0 {
@@ -3186,9 +3132,7 @@ type GetServiceLinkedRoleDeletionStatusOutput struct {
 
 func (v *GetServiceLinkedRoleDeletionStatusOutput) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.Status != "" {
-		w.String("Status", v.Status)
-	}
+	w.String("Status", v.Status)
 	if v.Reason != nil {
 		w.Open("Reason")
 		(*v.Reason).encode(w)
@@ -3222,15 +3166,9 @@ type GetUserPolicyOutput struct {
 
 func (v *GetUserPolicyOutput) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.UserName != "" {
-		w.String("UserName", v.UserName)
-	}
-	if v.PolicyName != "" {
-		w.String("PolicyName", v.PolicyName)
-	}
-	if v.PolicyDocument != "" {
-		w.PolicyDocument("PolicyDocument", v.PolicyDocument)
-	}
+	w.String("UserName", v.UserName)
+	w.String("PolicyName", v.PolicyName)
+	w.PolicyDocument("PolicyDocument", v.PolicyDocument)
 }
 
 // GetUserInput is the GetUserRequest shape.
@@ -3271,18 +3209,10 @@ type Group struct {
 
 func (v *Group) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.Path != "" {
-		w.String("Path", v.Path)
-	}
-	if v.GroupName != "" {
-		w.String("GroupName", v.GroupName)
-	}
-	if v.GroupId != "" {
-		w.String("GroupId", v.GroupId)
-	}
-	if v.Arn != "" {
-		w.String("Arn", v.Arn)
-	}
+	w.String("Path", v.Path)
+	w.String("GroupName", v.GroupName)
+	w.String("GroupId", v.GroupId)
+	w.String("Arn", v.Arn)
 	w.Time("CreateDate", v.CreateDate)
 }
 
@@ -3355,18 +3285,10 @@ type InstanceProfile struct {
 
 func (v *InstanceProfile) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.Path != "" {
-		w.String("Path", v.Path)
-	}
-	if v.InstanceProfileName != "" {
-		w.String("InstanceProfileName", v.InstanceProfileName)
-	}
-	if v.InstanceProfileId != "" {
-		w.String("InstanceProfileId", v.InstanceProfileId)
-	}
-	if v.Arn != "" {
-		w.String("Arn", v.Arn)
-	}
+	w.String("Path", v.Path)
+	w.String("InstanceProfileName", v.InstanceProfileName)
+	w.String("InstanceProfileId", v.InstanceProfileId)
+	w.String("Arn", v.Arn)
 	w.Time("CreateDate", v.CreateDate)
 	if len(v.Roles) == 0 {
 		w.Empty("Roles")
@@ -5145,9 +5067,7 @@ type LoginProfile struct {
 
 func (v *LoginProfile) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.UserName != "" {
-		w.String("UserName", v.UserName)
-	}
+	w.String("UserName", v.UserName)
 	w.Time("CreateDate", v.CreateDate)
 	if v.PasswordResetRequired != nil {
 		w.Bool("PasswordResetRequired", (*v.PasswordResetRequired))
@@ -5163,12 +5083,8 @@ type MFADevice struct {
 
 func (v *MFADevice) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.UserName != "" {
-		w.String("UserName", v.UserName)
-	}
-	if v.SerialNumber != "" {
-		w.String("SerialNumber", v.SerialNumber)
-	}
+	w.String("UserName", v.UserName)
+	w.String("SerialNumber", v.SerialNumber)
 	w.Time("EnableDate", v.EnableDate)
 }
 
@@ -5415,12 +5331,8 @@ type PolicyGrantingServiceAccess struct {
 
 func (v *PolicyGrantingServiceAccess) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.PolicyName != "" {
-		w.String("PolicyName", v.PolicyName)
-	}
-	if v.PolicyType != "" {
-		w.String("PolicyType", v.PolicyType)
-	}
+	w.String("PolicyName", v.PolicyName)
+	w.String("PolicyType", v.PolicyType)
 	if v.PolicyArn != nil {
 		w.String("PolicyArn", (*v.PolicyArn))
 	}
@@ -5762,12 +5674,8 @@ type ResourceSpecificResult struct {
 
 func (v *ResourceSpecificResult) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.EvalResourceName != "" {
-		w.String("EvalResourceName", v.EvalResourceName)
-	}
-	if v.EvalResourceDecision != "" {
-		w.String("EvalResourceDecision", v.EvalResourceDecision)
-	}
+	w.String("EvalResourceName", v.EvalResourceName)
+	w.String("EvalResourceDecision", v.EvalResourceDecision)
 	if v.MatchedStatements != nil {
 		if len(v.MatchedStatements) == 0 {
 			w.Empty("MatchedStatements")
@@ -5847,18 +5755,10 @@ type Role struct {
 
 func (v *Role) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.Path != "" {
-		w.String("Path", v.Path)
-	}
-	if v.RoleName != "" {
-		w.String("RoleName", v.RoleName)
-	}
-	if v.RoleId != "" {
-		w.String("RoleId", v.RoleId)
-	}
-	if v.Arn != "" {
-		w.String("Arn", v.Arn)
-	}
+	w.String("Path", v.Path)
+	w.String("RoleName", v.RoleName)
+	w.String("RoleId", v.RoleId)
+	w.String("Arn", v.Arn)
 	w.Time("CreateDate", v.CreateDate)
 	if v.AssumeRolePolicyDocument != nil {
 		w.PolicyDocument("AssumeRolePolicyDocument", (*v.AssumeRolePolicyDocument))
@@ -6082,21 +5982,11 @@ type SSHPublicKey struct {
 
 func (v *SSHPublicKey) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.UserName != "" {
-		w.String("UserName", v.UserName)
-	}
-	if v.SSHPublicKeyId != "" {
-		w.String("SSHPublicKeyId", v.SSHPublicKeyId)
-	}
-	if v.Fingerprint != "" {
-		w.String("Fingerprint", v.Fingerprint)
-	}
-	if v.SSHPublicKeyBody != "" {
-		w.String("SSHPublicKeyBody", v.SSHPublicKeyBody)
-	}
-	if v.Status != "" {
-		w.String("Status", v.Status)
-	}
+	w.String("UserName", v.UserName)
+	w.String("SSHPublicKeyId", v.SSHPublicKeyId)
+	w.String("Fingerprint", v.Fingerprint)
+	w.String("SSHPublicKeyBody", v.SSHPublicKeyBody)
+	w.String("Status", v.Status)
 	if v.UploadDate != nil {
 		w.Time("UploadDate", (*v.UploadDate))
 	}
@@ -6112,15 +6002,9 @@ type SSHPublicKeyMetadata struct {
 
 func (v *SSHPublicKeyMetadata) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.UserName != "" {
-		w.String("UserName", v.UserName)
-	}
-	if v.SSHPublicKeyId != "" {
-		w.String("SSHPublicKeyId", v.SSHPublicKeyId)
-	}
-	if v.Status != "" {
-		w.String("Status", v.Status)
-	}
+	w.String("UserName", v.UserName)
+	w.String("SSHPublicKeyId", v.SSHPublicKeyId)
+	w.String("Status", v.Status)
 	w.Time("UploadDate", v.UploadDate)
 }
 
@@ -6152,9 +6036,7 @@ func (v *ServerCertificate) encode(w *wire.XMLWriter) {
 	w.Open("ServerCertificateMetadata")
 	v.ServerCertificateMetadata.encode(w)
 	w.Close("ServerCertificateMetadata")
-	if v.CertificateBody != "" {
-		w.String("CertificateBody", v.CertificateBody)
-	}
+	w.String("CertificateBody", v.CertificateBody)
 	if v.CertificateChain != nil {
 		w.String("CertificateChain", (*v.CertificateChain))
 	}
@@ -6185,18 +6067,10 @@ type ServerCertificateMetadata struct {
 
 func (v *ServerCertificateMetadata) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.Path != "" {
-		w.String("Path", v.Path)
-	}
-	if v.ServerCertificateName != "" {
-		w.String("ServerCertificateName", v.ServerCertificateName)
-	}
-	if v.ServerCertificateId != "" {
-		w.String("ServerCertificateId", v.ServerCertificateId)
-	}
-	if v.Arn != "" {
-		w.String("Arn", v.Arn)
-	}
+	w.String("Path", v.Path)
+	w.String("ServerCertificateName", v.ServerCertificateName)
+	w.String("ServerCertificateId", v.ServerCertificateId)
+	w.String("Arn", v.Arn)
 	if v.UploadDate != nil {
 		w.Time("UploadDate", (*v.UploadDate))
 	}
@@ -6218,15 +6092,11 @@ type ServiceLastAccessed struct {
 
 func (v *ServiceLastAccessed) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.ServiceName != "" {
-		w.String("ServiceName", v.ServiceName)
-	}
+	w.String("ServiceName", v.ServiceName)
 	if v.LastAuthenticated != nil {
 		w.Time("LastAuthenticated", (*v.LastAuthenticated))
 	}
-	if v.ServiceNamespace != "" {
-		w.String("ServiceNamespace", v.ServiceNamespace)
-	}
+	w.String("ServiceNamespace", v.ServiceNamespace)
 	if v.LastAuthenticatedEntity != nil {
 		w.String("LastAuthenticatedEntity", (*v.LastAuthenticatedEntity))
 	}
@@ -6271,9 +6141,7 @@ func (v *ServiceSpecificCredential) encode(w *wire.XMLWriter) {
 	if v.ExpirationDate != nil {
 		w.Time("ExpirationDate", (*v.ExpirationDate))
 	}
-	if v.ServiceName != "" {
-		w.String("ServiceName", v.ServiceName)
-	}
+	w.String("ServiceName", v.ServiceName)
 	if v.ServiceUserName != nil {
 		w.String("ServiceUserName", (*v.ServiceUserName))
 	}
@@ -6286,15 +6154,9 @@ func (v *ServiceSpecificCredential) encode(w *wire.XMLWriter) {
 	if v.ServiceCredentialSecret != nil {
 		w.String("ServiceCredentialSecret", (*v.ServiceCredentialSecret))
 	}
-	if v.ServiceSpecificCredentialId != "" {
-		w.String("ServiceSpecificCredentialId", v.ServiceSpecificCredentialId)
-	}
-	if v.UserName != "" {
-		w.String("UserName", v.UserName)
-	}
-	if v.Status != "" {
-		w.String("Status", v.Status)
-	}
+	w.String("ServiceSpecificCredentialId", v.ServiceSpecificCredentialId)
+	w.String("UserName", v.UserName)
+	w.String("Status", v.Status)
 }
 
 // ServiceSpecificCredentialMetadata is the ServiceSpecificCredentialMetadata shape.
@@ -6311,12 +6173,8 @@ type ServiceSpecificCredentialMetadata struct {
 
 func (v *ServiceSpecificCredentialMetadata) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.UserName != "" {
-		w.String("UserName", v.UserName)
-	}
-	if v.Status != "" {
-		w.String("Status", v.Status)
-	}
+	w.String("UserName", v.UserName)
+	w.String("Status", v.Status)
 	if v.ServiceUserName != nil {
 		w.String("ServiceUserName", (*v.ServiceUserName))
 	}
@@ -6327,12 +6185,8 @@ func (v *ServiceSpecificCredentialMetadata) encode(w *wire.XMLWriter) {
 	if v.ExpirationDate != nil {
 		w.Time("ExpirationDate", (*v.ExpirationDate))
 	}
-	if v.ServiceSpecificCredentialId != "" {
-		w.String("ServiceSpecificCredentialId", v.ServiceSpecificCredentialId)
-	}
-	if v.ServiceName != "" {
-		w.String("ServiceName", v.ServiceName)
-	}
+	w.String("ServiceSpecificCredentialId", v.ServiceSpecificCredentialId)
+	w.String("ServiceName", v.ServiceName)
 }
 
 // SetDefaultPolicyVersionInput is the SetDefaultPolicyVersionRequest shape.
@@ -6378,18 +6232,10 @@ type SigningCertificate struct {
 
 func (v *SigningCertificate) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.UserName != "" {
-		w.String("UserName", v.UserName)
-	}
-	if v.CertificateId != "" {
-		w.String("CertificateId", v.CertificateId)
-	}
-	if v.CertificateBody != "" {
-		w.String("CertificateBody", v.CertificateBody)
-	}
-	if v.Status != "" {
-		w.String("Status", v.Status)
-	}
+	w.String("UserName", v.UserName)
+	w.String("CertificateId", v.CertificateId)
+	w.String("CertificateBody", v.CertificateBody)
+	w.String("Status", v.Status)
 	if v.UploadDate != nil {
 		w.Time("UploadDate", (*v.UploadDate))
 	}
@@ -6554,12 +6400,8 @@ func (v *Tag) decode(d *wire.Decoder, prefix, path string) {
 
 func (v *Tag) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.Key != "" {
-		w.String("Key", v.Key)
-	}
-	if v.Value != "" {
-		w.String("Value", v.Value)
-	}
+	w.String("Key", v.Key)
+	w.String("Value", v.Value)
 }
 
 // TagInstanceProfileInput is the TagInstanceProfileRequest shape.
@@ -7363,12 +7205,8 @@ func (v *User) encode(w *wire.XMLWriter) {
 	if v.UserName != "" {
 		w.String("UserName", v.UserName)
 	}
-	if v.UserId != "" {
-		w.String("UserId", v.UserId)
-	}
-	if v.Arn != "" {
-		w.String("Arn", v.Arn)
-	}
+	w.String("UserId", v.UserId)
+	w.String("Arn", v.Arn)
 	w.Time("CreateDate", v.CreateDate)
 	if v.PasswordLastUsed != nil {
 		w.Time("PasswordLastUsed", (*v.PasswordLastUsed))
@@ -7493,9 +7331,7 @@ type VirtualMFADevice struct {
 
 func (v *VirtualMFADevice) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.SerialNumber != "" {
-		w.String("SerialNumber", v.SerialNumber)
-	}
+	w.String("SerialNumber", v.SerialNumber)
 	if v.Base32StringSeed != nil {
 		w.Blob("Base32StringSeed", v.Base32StringSeed)
 	}

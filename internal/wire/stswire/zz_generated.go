@@ -338,12 +338,8 @@ type AssumedRoleUser struct {
 
 func (v *AssumedRoleUser) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.AssumedRoleId != "" {
-		w.String("AssumedRoleId", v.AssumedRoleId)
-	}
-	if v.Arn != "" {
-		w.String("Arn", v.Arn)
-	}
+	w.String("AssumedRoleId", v.AssumedRoleId)
+	w.String("Arn", v.Arn)
 }
 
 // Credentials is the Credentials shape.
@@ -356,15 +352,9 @@ type Credentials struct {
 
 func (v *Credentials) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.AccessKeyId != "" {
-		w.String("AccessKeyId", v.AccessKeyId)
-	}
-	if v.SecretAccessKey != "" {
-		w.String("SecretAccessKey", v.SecretAccessKey)
-	}
-	if v.SessionToken != "" {
-		w.String("SessionToken", v.SessionToken)
-	}
+	w.String("AccessKeyId", v.AccessKeyId)
+	w.String("SecretAccessKey", v.SecretAccessKey)
+	w.String("SessionToken", v.SessionToken)
 	w.Time("Expiration", v.Expiration)
 }
 
@@ -403,12 +393,8 @@ type FederatedUser struct {
 
 func (v *FederatedUser) encode(w *wire.XMLWriter) {
 	_ = w
-	if v.FederatedUserId != "" {
-		w.String("FederatedUserId", v.FederatedUserId)
-	}
-	if v.Arn != "" {
-		w.String("Arn", v.Arn)
-	}
+	w.String("FederatedUserId", v.FederatedUserId)
+	w.String("Arn", v.Arn)
 }
 
 // GetAccessKeyInfoInput is the GetAccessKeyInfoRequest shape.
