@@ -246,6 +246,16 @@ func isSpace(c byte) bool {
 // every inner run of whitespace (including folded line breaks) collapsed to
 // a single space.
 func appendTrimmed(dst []byte, v string) []byte {
+	// Fast path: nothing to trim and no run longer than one space.
+	clean := v == "" || !isSpace(v[0]) && !isSpace(v[len(v)-1])
+	for i := 0; clean && i < len(v); i++ {
+		if c := v[i]; isSpace(c) && (c != ' ' || isSpace(v[i+1])) {
+			clean = false
+		}
+	}
+	if clean {
+		return append(dst, v...)
+	}
 	pending, wrote := false, false
 	for i := 0; i < len(v); i++ {
 		c := v[i]

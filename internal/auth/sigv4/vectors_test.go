@@ -193,7 +193,7 @@ func traceRequest(v *Verifier, r *http.Request, body []byte, secret string, omit
 		return trace{err: errSignatureMismatch()}
 	}
 	sts := appendStringToSign(nil, sr.amzDate, sr.cred.Scope, sha256.Sum256(creq))
-	sig, _ := v.sign(r, sr, secret)
+	sig, _ := v.sign(r, &sr, secret)
 	return trace{creq: string(creq), sts: string(sts), sig: string(sig[:])}
 }
 

@@ -94,13 +94,13 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte, loo
 		return nil, apierr.InvalidClientTokenID("The security token included in the request is invalid.")
 	}
 	sr.canon.PayloadHash = sha256.Sum256(body)
-	sig, ok := v.sign(r, sr, secret)
+	sig, ok := v.sign(r, &sr, secret)
 	match := ok && signatureEqual(sig, sr.signature)
 	if !match && sr.tokenInQuery {
 		// The session token may have been appended to a presigned URL after
 		// signing (post-sts-header-after): try without it.
 		sr.canon.OmitToken = true
-		sig, ok = v.sign(r, sr, secret)
+		sig, ok = v.sign(r, &sr, secret)
 		match = ok && signatureEqual(sig, sr.signature)
 	}
 	if !match {
@@ -144,9 +144,9 @@ func (v *Verifier) now() time.Time {
 
 // parse performs every check that needs no secret, in AWS's order, and
 // returns what the signature check needs.
-func (v *Verifier) parse(r *http.Request) (*signedRequest, *apierr.Error) {
+func (v *Verifier) parse(r *http.Request) (sr signedRequest, _ *apierr.Error) {
 	if r == nil {
-		return nil, apierr.MissingAuthenticationToken()
+		return sr, apierr.MissingAuthenticationToken()
 	}
 	var rawQuery string
 	if r.URL != nil {
@@ -154,25 +154,25 @@ func (v *Verifier) parse(r *http.Request) (*signedRequest, *apierr.Error) {
 	}
 	query, qerr := parseQuery(rawQuery)
 	if qerr != nil {
-		return nil, qerr
+		return sr, qerr
 	}
 	authz := r.Header["Authorization"]
 	hasHeader := len(authz) > 0
 	_, hasQuery := firstParam(query, qAlgorithm)
 	switch {
 	case hasHeader && hasQuery:
-		return nil, apierr.SignatureDoesNotMatch("")
+		return sr, apierr.SignatureDoesNotMatch("")
 	case !hasHeader && !hasQuery:
-		return nil, apierr.MissingAuthenticationToken()
+		return sr, apierr.MissingAuthenticationToken()
 	}
 
-	sr := &signedRequest{canon: canonicalInput{Query: query, Presigned: hasQuery}}
+	sr.canon = canonicalInput{Query: query, Presigned: hasQuery}
 	var credStr, dateStr string
 	dateFromDateHeader := false
 	if hasHeader {
 		a, err := parseAuthorization(authz[0])
 		if err != nil {
-			return nil, err
+			return sr, err
 		}
 		dateStr = r.Header.Get("X-Amz-Date")
 		if dateStr == "" {
@@ -180,7 +180,7 @@ func (v *Verifier) parse(r *http.Request) (*signedRequest, *apierr.Error) {
 			dateFromDateHeader = true
 		}
 		if err := a.incomplete(dateStr != ""); err != nil {
-			return nil, err
+			return sr, err
 		}
 		credStr, sr.signature, sr.canon.SignedHeaders = a.Credential, a.Signature, a.SignedHeaders
 		sr.token = r.Header.Get("X-Amz-Security-Token")
@@ -189,7 +189,7 @@ func (v *Verifier) parse(r *http.Request) (*signedRequest, *apierr.Error) {
 		}
 	} else {
 		if alg, _ := firstParam(query, qAlgorithm); alg != Algorithm {
-			return nil, apierr.MissingAuthenticationToken()
+			return sr, apierr.MissingAuthenticationToken()
 		}
 		var hasCred, hasSig, hasSH, hasDate bool
 		credStr, hasCred = firstParam(query, qCredential)
@@ -207,7 +207,7 @@ func (v *Verifier) parse(r *http.Request) (*signedRequest, *apierr.Error) {
 				}
 			}
 			b.WriteString("Re-examine the query-string parameters.")
-			return nil, apierr.IncompleteSignature("%s", b.String())
+			return sr, apierr.IncompleteSignature("%s", b.String())
 		}
 		sr.token, sr.tokenInQuery = firstParam(query, qSecurityToken)
 		if !sr.tokenInQuery {
@@ -216,39 +216,36 @@ func (v *Verifier) parse(r *http.Request) (*signedRequest, *apierr.Error) {
 	}
 
 	if !signsHost(sr.canon.SignedHeaders) {
-		return nil, apierr.SignatureDoesNotMatch("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+		return sr, apierr.SignatureDoesNotMatch("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
 	}
 
 	var ok bool
-	if dateFromDateHeader {
-		sr.signedAt, ok = parseDateHeader(dateStr)
-	} else {
-		sr.signedAt, ok = parseAmzDate(dateStr)
+	sr.amzDate = dateStr // a valid ISO 8601 basic date formats as itself
+	if sr.signedAt, ok = parseAmzDate(dateStr); !ok && dateFromDateHeader {
+		if sr.signedAt, ok = parseDateHeader(dateStr); ok {
+			sr.amzDate = sr.signedAt.Format(amzDateLayout)
+		}
 	}
 	if !ok {
-		return nil, badDate(dateStr)
+		return sr, badDate(dateStr)
 	}
-	sr.amzDate = sr.signedAt.Format(amzDateLayout)
 
 	now := v.now()
 	if earliest := now.Add(-MaxClockSkew); sr.signedAt.Before(earliest) {
-		return nil, apierr.SignatureDoesNotMatch("Signature expired: %s is now earlier than %s (%s - 15 min.)",
+		return sr, apierr.SignatureDoesNotMatch("Signature expired: %s is now earlier than %s (%s - 15 min.)",
 			sr.amzDate, earliest.Format(amzDateLayout), now.Format(amzDateLayout))
 	}
 	if latest := now.Add(MaxClockSkew); sr.signedAt.After(latest) {
-		return nil, apierr.SignatureDoesNotMatch("Signature not yet current: %s is still later than %s (%s + 15 min.)",
+		return sr, apierr.SignatureDoesNotMatch("Signature not yet current: %s is still later than %s (%s + 15 min.)",
 			sr.amzDate, latest.Format(amzDateLayout), now.Format(amzDateLayout))
 	}
 
 	cred, err := splitCredential(credStr)
 	if err != nil {
-		return nil, err
+		return sr, err
 	}
 	sr.cred = cred
-	if err := v.checkScope(&cred, sr.amzDate); err != nil {
-		return nil, err
-	}
-	return sr, nil
+	return sr, v.checkScope(&cred, sr.amzDate)
 }
 
 // checkScope checks region, service, terminator and date of the credential
