@@ -8,7 +8,9 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/iam v1.64.9
 	github.com/aws/aws-sdk-go-v2/service/sts v1.51.9
 	github.com/aws/smithy-go v1.28.9
+	github.com/boombuler/barcode v1.1.0
 	go.etcd.io/bbolt v1.4.3
+	golang.org/x/crypto v0.58.0
 )
 
 require (

@@ -32,6 +32,7 @@ const usage = `usage: iamd <command> [flags]
 
 commands:
   serve   run the IAM and STS API on one port
+  bench   measure an endpoint with signed requests (loopback only)
 `
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -42,6 +43,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(args[1:], stdout, stderr)
+	case "bench":
+		return benchCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

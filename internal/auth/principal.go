@@ -49,6 +49,11 @@ type Principal struct {
 	TokenIssued time.Time
 	MFA         bool
 	MFAAuthTime time.Time
+	// For role sessions: the role's ARN (aws:PrincipalArn), the session
+	// policies that narrow it (nil: none were given), and session tags.
+	RoleARN         string
+	SessionPolicies []string
+	SessionTags     map[string]string
 }
 
 type principalKey struct{}

@@ -2,36 +2,55 @@ package iam
 
 import (
 	"context"
-	"regexp"
 
-	"github.com/iamd/iamd/internal/apierr"
+	"github.com/iamd/iamd/internal/schema"
+	"github.com/iamd/iamd/internal/store"
+	"github.com/iamd/iamd/internal/wire/iamwire"
 )
 
-// policyARN is the form of a managed policy ARN: AWS managed (account
-// "aws") or customer managed in an account, with an optional path.
-var policyARN = regexp.MustCompile(`^arn:aws:iam::(aws|\d{12}):policy/(?:[\x{21}-\x{7E}]*/)?[\w+=,.@-]+$`)
-
-// PolicyLookup tells whether a managed policy exists and can be attached
-// (or used as a permissions boundary). The policies area implements it.
-type PolicyLookup interface {
-	Attachable(ctx context.Context, arn string) (bool, error)
-}
-
-// checkBoundary verifies a permissions boundary ARN names an existing
-// managed policy.
-func (s *Service) checkBoundary(ctx context.Context, arn string) error {
-	if !policyARN.MatchString(arn) {
-		return apierr.InvalidInput("ARN %s is not valid.", arn)
-	}
-	ok := false
-	if s.policies != nil {
-		var err error
-		if ok, err = s.policies.Attachable(ctx, arn); err != nil {
-			return err
+// boundaryOps validates a new permissions boundary (it must name an
+// existing managed policy) and returns the store ops that move the
+// entity's boundary usage link from oldARN to newARN ("" for none).
+func (s *Service) boundaryOps(ctx context.Context, kind, entityID, oldARN, newARN string) ([]store.Op, error) {
+	var ops []store.Op
+	if oldARN != "" {
+		// The old policy may be gone already; its link is removed anyway.
+		if m, err := s.findPolicy(ctx, oldARN, notAttachable(oldARN)); err == nil {
+			ops = append(ops, store.Op{Key: schema.PolicyBoundary(s.account, m.id(), kind, entityID), Delete: true})
 		}
 	}
-	if !ok {
-		return apierr.NoSuchEntity("Policy %s does not exist or is not attachable.", arn)
+	if newARN != "" {
+		m, err := s.findPolicy(ctx, newARN, notAttachable(newARN))
+		if err != nil {
+			return nil, err
+		}
+		ops = append(ops, store.Op{Key: schema.PolicyBoundary(s.account, m.id(), kind, entityID), Value: []byte(newARN)})
 	}
-	return nil
+	return ops, nil
+}
+
+// PutUserPermissionsBoundary sets a user's permissions boundary.
+func (s *Service) PutUserPermissionsBoundary(ctx context.Context, in *iamwire.PutUserPermissionsBoundaryInput) (*iamwire.PutUserPermissionsBoundaryOutput, error) {
+	err := s.updateUserOps(ctx, in.UserName, func(u *userRecord) ([]store.Op, error) {
+		ops, err := s.boundaryOps(ctx, "user", u.ID, u.Boundary, in.PermissionsBoundary)
+		u.Boundary = in.PermissionsBoundary
+		return ops, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &iamwire.PutUserPermissionsBoundaryOutput{}, nil
+}
+
+// DeleteUserPermissionsBoundary removes a user's permissions boundary.
+func (s *Service) DeleteUserPermissionsBoundary(ctx context.Context, in *iamwire.DeleteUserPermissionsBoundaryInput) (*iamwire.DeleteUserPermissionsBoundaryOutput, error) {
+	err := s.updateUserOps(ctx, in.UserName, func(u *userRecord) ([]store.Op, error) {
+		ops, err := s.boundaryOps(ctx, "user", u.ID, u.Boundary, "")
+		u.Boundary = ""
+		return ops, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &iamwire.DeleteUserPermissionsBoundaryOutput{}, nil
 }

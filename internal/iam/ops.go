@@ -17,5 +17,7 @@ func (s *Service) Operations(svc *api.Service) []*api.Operation {
 	ops = append(ops, s.userOperations(svc)...)
 	ops = append(ops, s.credentialOperations(svc)...)
 	ops = append(ops, s.groupOperations(svc)...)
+	ops = append(ops, s.policyOperations(svc)...)
+	ops = append(ops, s.roleOperations(svc)...)
 	return ops
 }

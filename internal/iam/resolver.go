@@ -67,6 +67,10 @@ func (s *Service) Authenticated(ctx context.Context, p *auth.Principal, service,
 // Exists tells whether a user (by unique id) still exists; sessions whose
 // identity is gone stop working.
 func (s *Service) Exists(ctx context.Context, uniqueID string) (bool, error) {
+	if strings.HasPrefix(uniqueID, "AROA") {
+		r, err := s.roleByID(ctx, uniqueID)
+		return r != nil, err
+	}
 	u, err := s.userByID(ctx, uniqueID)
 	return u != nil, err
 }

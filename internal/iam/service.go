@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/iamd/iamd/internal/apierr"
+	"github.com/iamd/iamd/internal/iam/managed"
 	"github.com/iamd/iamd/internal/secrets"
 	"github.com/iamd/iamd/internal/store"
 )
@@ -19,26 +20,25 @@ type Config struct {
 	AccountID string
 	Now       func() time.Time
 	Rand      io.Reader // source of ids; crypto/rand in production
-	// Policies resolves managed policies for boundaries and attachments;
-	// nil means no managed policy exists.
-	Policies PolicyLookup
 	// Sealer encrypts access key secrets at rest.
 	Sealer *secrets.Sealer
+	// Catalogue holds the AWS managed policies.
+	Catalogue *managed.Catalogue
 }
 
 // Service implements the IAM operations.
 type Service struct {
-	st       store.Store
-	account  string
-	now      func() time.Time
-	rand     io.Reader
-	policies PolicyLookup
-	sealer   *secrets.Sealer
+	st        store.Store
+	account   string
+	now       func() time.Time
+	rand      io.Reader
+	catalogue *managed.Catalogue
+	sealer    *secrets.Sealer
 }
 
 // New returns a Service.
 func New(cfg Config) *Service {
-	return &Service{st: cfg.Store, account: cfg.AccountID, now: cfg.Now, rand: cfg.Rand, policies: cfg.Policies, sealer: cfg.Sealer}
+	return &Service{st: cfg.Store, account: cfg.AccountID, now: cfg.Now, rand: cfg.Rand, sealer: cfg.Sealer, catalogue: cfg.Catalogue}
 }
 
 // AccountID is the account this service manages.

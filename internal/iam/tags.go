@@ -90,16 +90,23 @@ func removeTags(have []tag, keys []string) []tag {
 
 // updateUser applies f to a stored user under optimistic concurrency.
 func (s *Service) updateUser(ctx context.Context, name string, f func(u *userRecord) error) error {
+	return s.updateUserOps(ctx, name, func(u *userRecord) ([]store.Op, error) { return nil, f(u) })
+}
+
+// updateUserOps is updateUser with extra store ops written in the same
+// transaction.
+func (s *Service) updateUserOps(ctx context.Context, name string, f func(u *userRecord) ([]store.Op, error)) error {
 	return s.retry(ctx, func() error {
 		u, rev, err := s.getUser(ctx, name)
 		if err != nil {
 			return err
 		}
-		if err := f(u); err != nil {
+		extra, err := f(u)
+		if err != nil {
 			return err
 		}
 		key := schema.User(s.account, u.Name)
-		_, err = s.st.Apply(ctx, []store.Cond{{Key: key, ModRevision: rev}}, []store.Op{{Key: key, Value: mustJSON(u)}})
+		_, err = s.st.Apply(ctx, []store.Cond{{Key: key, ModRevision: rev}}, append([]store.Op{{Key: key, Value: mustJSON(u)}}, extra...))
 		return err
 	})
 }

@@ -76,14 +76,15 @@ func (s *Service) CreateUser(ctx context.Context, in *iamwire.CreateUserInput) (
 	if err != nil {
 		return nil, err
 	}
-	if in.PermissionsBoundary != nil {
-		if err := s.checkBoundary(ctx, *in.PermissionsBoundary); err != nil {
-			return nil, err
-		}
-	}
 	id, err := s.newUniqueID("AIDA")
 	if err != nil {
 		return nil, err
+	}
+	var boundaryOps []store.Op
+	if in.PermissionsBoundary != nil {
+		if boundaryOps, err = s.boundaryOps(ctx, "user", id, "", *in.PermissionsBoundary); err != nil {
+			return nil, err
+		}
 	}
 	u := &userRecord{
 		Name:     in.UserName,
@@ -95,10 +96,10 @@ func (s *Service) CreateUser(ctx context.Context, in *iamwire.CreateUserInput) (
 	}
 	_, err = s.st.Apply(ctx,
 		[]store.Cond{{Key: schema.User(s.account, u.Name)}, {Key: schema.UserID(s.account, id)}},
-		[]store.Op{
+		append([]store.Op{
 			{Key: schema.User(s.account, u.Name), Value: mustJSON(u)},
 			{Key: schema.UserID(s.account, id), Value: []byte(schema.Lower(u.Name))},
-		})
+		}, boundaryOps...))
 	if err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return nil, apierr.EntityAlreadyExists("User with name %s already exists.", in.UserName)
@@ -205,12 +206,18 @@ func (s *Service) DeleteUser(ctx context.Context, in *iamwire.DeleteUserInput) (
 				return apierr.DeleteConflict("%s", o.Conflict)
 			}
 		}
-		_, err = s.st.Apply(ctx,
-			[]store.Cond{{Key: schema.User(s.account, u.Name), ModRevision: rev}},
-			[]store.Op{
-				{Key: schema.User(s.account, u.Name), Delete: true},
-				{Key: schema.UserID(s.account, u.ID), Delete: true},
-			})
+		ops := []store.Op{
+			{Key: schema.User(s.account, u.Name), Delete: true},
+			{Key: schema.UserID(s.account, u.ID), Delete: true},
+		}
+		if u.Boundary != "" {
+			bops, err := s.boundaryOps(ctx, "user", u.ID, u.Boundary, "")
+			if err != nil {
+				return err
+			}
+			ops = append(ops, bops...)
+		}
+		_, err = s.st.Apply(ctx, []store.Cond{{Key: schema.User(s.account, u.Name), ModRevision: rev}}, ops)
 		return err
 	})
 	if err != nil {

@@ -98,3 +98,103 @@ func GroupOwned() []Owned {
 		{Family: "group-attached", Conflict: "Cannot delete entity, must detach all policies first."},
 	}
 }
+
+// PolicyPrefix is the prefix of customer managed policy records:
+// a/<acct>/policy/<lower-name> (policy names are unique in an account).
+func PolicyPrefix(account string) string { return acct(account) + "policy/" }
+
+// Policy is the key of a customer managed policy record.
+func Policy(account, name string) string { return PolicyPrefix(account) + Lower(name) }
+
+// Attached is the entity side of a managed policy attachment:
+// a/<acct>/<kind>-attached/<entity-id>/<policy-id>, value the policy ARN.
+// kind is "user", "group" or "role".
+func Attached(account, kind, entityID, policyID string) string {
+	return OwnedPrefix(account, kind+"-attached", entityID) + policyID
+}
+
+// PolicyEntity is the policy side of an attachment:
+// a/<acct>/policy-entity/<policy-id>/<kind>/<entity-id>.
+func PolicyEntity(account, policyID, kind, entityID string) string {
+	return OwnedPrefix(account, "policy-entity", policyID) + kind + "/" + entityID
+}
+
+// PolicyBoundary records that an entity uses the policy as its permissions
+// boundary: a/<acct>/policy-boundary/<policy-id>/<kind>/<entity-id>.
+func PolicyBoundary(account, policyID, kind, entityID string) string {
+	return OwnedPrefix(account, "policy-boundary", policyID) + kind + "/" + entityID
+}
+
+// Inline is an inline policy of an entity:
+// a/<acct>/<kind>-policy/<entity-id>/<policy-name>.
+func Inline(account, kind, entityID, name string) string {
+	return OwnedPrefix(account, kind+"-policy", entityID) + name
+}
+
+// RolePrefix is the prefix of all role records: a/<acct>/role/<lower-name>.
+func RolePrefix(account string) string { return acct(account) + "role/" }
+
+// Role is the key of a role record.
+func Role(account, name string) string { return RolePrefix(account) + Lower(name) }
+
+// RoleID maps a role's unique id to its lower-case name.
+func RoleID(account, id string) string { return acct(account) + "role-id/" + id }
+
+// RoleOwned lists what a role owns, for DeleteRole's DeleteConflict.
+func RoleOwned() []Owned {
+	return []Owned{
+		{Family: "role-policy", Conflict: "Cannot delete entity, must delete policies first."},
+		{Family: "role-attached", Conflict: "Cannot delete entity, must detach all policies first."},
+		{Family: "role-instance-profile", Conflict: "Cannot delete entity, must remove roles from instance profile first."},
+	}
+}
+
+// LoginProfile is the key of a user's console password:
+// a/<acct>/user-login/<user-id>/profile.
+func LoginProfile(account, userID string) string {
+	return OwnedPrefix(account, "user-login", userID) + "profile"
+}
+
+// PasswordPolicy is the key of the account password policy.
+func PasswordPolicy(account string) string { return acct(account) + "password-policy" }
+
+// VirtualMFAPrefix is the prefix of all virtual MFA devices of an account:
+// a/<acct>/mfa/<lower-path-and-name>.
+func VirtualMFAPrefix(account string) string { return acct(account) + "mfa/" }
+
+// VirtualMFA is the key of a virtual MFA device; pathName is the device's
+// path and name as in its serial number ("/div/name"), compared without
+// regard to case.
+func VirtualMFA(account, pathName string) string {
+	return VirtualMFAPrefix(account) + mfaKey(pathName)
+}
+
+// UserMFA is the assignment of an MFA device to a user:
+// a/<acct>/user-mfa/<user-id>/<lower-path-and-name>.
+func UserMFA(account, userID, pathName string) string {
+	return OwnedPrefix(account, "user-mfa", userID) + mfaKey(pathName)
+}
+
+func mfaKey(pathName string) string { return Lower(strings.TrimPrefix(pathName, "/")) }
+
+// CredentialReport is the key of the account's latest credential report.
+func CredentialReport(account string) string { return acct(account) + "credential-report" }
+
+// InstanceProfilePrefix is the prefix of instance profile records:
+// a/<acct>/instance-profile/<lower-name>.
+func InstanceProfilePrefix(account string) string { return acct(account) + "instance-profile/" }
+
+// InstanceProfile is the key of an instance profile record.
+func InstanceProfile(account, name string) string {
+	return InstanceProfilePrefix(account) + Lower(name)
+}
+
+// RoleInstanceProfile is the role side of a role-in-instance-profile link:
+// a/<acct>/role-instance-profile/<role-id>/<lower-profile-name>.
+func RoleInstanceProfile(account, roleID, profileName string) string {
+	return OwnedPrefix(account, "role-instance-profile", roleID) + Lower(profileName)
+}
+
+// DeletionTask is a service-linked role deletion task:
+// a/<acct>/slr-deletion/<task-id>.
+func DeletionTask(account, taskID string) string { return acct(account) + "slr-deletion/" + taskID }

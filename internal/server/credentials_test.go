@@ -25,6 +25,11 @@ func TestAccessKeysAuthenticate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Bob may manage himself: an inline policy with a policy variable.
+	selfManage := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GetUser","iam:*AccessKey*"],"Resource":"arn:aws:iam::*:user/${aws:username}"}]}`
+	if _, err := c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("Bob"), PolicyName: aws.String("self"), PolicyDocument: aws.String(selfManage)}); err != nil {
+		t.Fatal(err)
+	}
 	ak := k.AccessKey
 	if !strings.HasPrefix(*ak.AccessKeyId, "AKIA") || len(*ak.AccessKeyId) != 20 || len(*ak.SecretAccessKey) != 40 || ak.Status != types.StatusTypeActive {
 		t.Fatalf("key %+v", ak)
@@ -69,6 +74,7 @@ func TestAccessKeysAuthenticate(t *testing.T) {
 	// The user owns keys: DeleteUser conflicts.
 	_, err = c.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("Bob")})
 	wantErr(t, err, "DeleteConflict", 409, "Cannot delete entity, must delete access keys first.")
+	c.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: aws.String("Bob"), PolicyName: aws.String("self")})
 	for _, id := range []*string{ak.AccessKeyId, k2.AccessKey.AccessKeyId} {
 		if _, err := c.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String("Bob"), AccessKeyId: id}); err != nil {
 			t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	"github.com/iamd/iamd/internal/auth"
 	"github.com/iamd/iamd/internal/auth/sigv4"
 	"github.com/iamd/iamd/internal/iam"
+	"github.com/iamd/iamd/internal/iam/managed"
 	"github.com/iamd/iamd/internal/ids"
 	"github.com/iamd/iamd/internal/schema"
 	"github.com/iamd/iamd/internal/secrets"
@@ -115,13 +116,19 @@ func open(ctx context.Context, cfg Config, st store.Store) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	iamSvc := iam.New(iam.Config{Store: st, AccountID: account, Now: cfg.Now, Rand: cfg.Rand, Sealer: sealer})
+	catalogue, err := managed.Load()
+	if err != nil {
+		return nil, err
+	}
+	iamSvc := iam.New(iam.Config{Store: st, AccountID: account, Now: cfg.Now, Rand: cfg.Rand, Sealer: sealer, Catalogue: catalogue})
 	stsSvc := sts.New(sts.Config{
 		AccountID:  account,
 		Sealer:     sealer,
 		Now:        cfg.Now,
 		Rand:       cfg.Rand,
 		Identities: iamSvc,
+		Roles:      iamSvc,
+		MFA:        iamSvc,
 		KeyOwner: func(ctx context.Context, akid string) (string, error) {
 			if akid == inst.Root.AccessKeyID {
 				return account, nil
@@ -146,6 +153,7 @@ func open(ctx context.Context, cfg Config, st store.Store) (*Instance, error) {
 	inst.Handler = &api.Server{
 		Table:    table,
 		Auth:     authn,
+		Authz:    iam.NewAuthorizer(iamSvc),
 		Now:      cfg.Now,
 		NewID:    requestIDs(cfg.Rand),
 		Logger:   cfg.Logger,

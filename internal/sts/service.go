@@ -3,6 +3,7 @@ package sts
 import (
 	"context"
 	"crypto/subtle"
+	"io"
 	"strings"
 	"time"
 
@@ -12,7 +13,6 @@ import (
 	"github.com/iamd/iamd/internal/ids"
 	"github.com/iamd/iamd/internal/secrets"
 	"github.com/iamd/iamd/internal/wire/stswire"
-	"io"
 )
 
 // Identities tells whether the long-term identity behind a session still
@@ -39,6 +39,8 @@ type Config struct {
 	KeyOwner func(ctx context.Context, akid string) (string, error)
 	// MFA checks codes for GetSessionToken (and AssumeRole).
 	MFA MFAChecker
+	// Roles decides and serves AssumeRole.
+	Roles Roles
 }
 
 // Service implements STS.
@@ -58,6 +60,7 @@ func (s *Service) Operations(svc *api.Service) []*api.Operation {
 		api.Op(svc, "GetCallerIdentity", false, s.GetCallerIdentity),
 		api.Op(svc, "GetSessionToken", false, s.GetSessionToken),
 		api.Op(svc, "GetAccessKeyInfo", false, s.GetAccessKeyInfo),
+		api.Op(svc, "AssumeRole", false, s.AssumeRole),
 	}
 }
 
@@ -173,15 +176,26 @@ func (s *Service) Resolve(ctx context.Context, akid, token string) (*auth.Princi
 		}
 	}
 	return &auth.Principal{
-		Kind:         sess.Kind,
-		AccountID:    sess.AccountID,
-		ARN:          sess.ARN,
-		UserID:       sess.UserID,
-		Name:         sess.Name,
-		AccessKeyID:  akid,
-		SessionToken: token,
-		TokenIssued:  sess.Issued,
-		MFA:          sess.MFA,
-		MFAAuthTime:  sess.MFATime,
+		Kind:            sess.Kind,
+		AccountID:       sess.AccountID,
+		ARN:             sess.ARN,
+		UserID:          sess.UserID,
+		Name:            sess.Name,
+		AccessKeyID:     akid,
+		SessionToken:    token,
+		TokenIssued:     sess.Issued,
+		MFA:             sess.MFA,
+		MFAAuthTime:     sess.MFATime,
+		RoleARN:         sess.RoleARN,
+		SessionPolicies: sess.Policies,
+		SessionTags:     sess.Tags,
 	}, sess.Secret, nil
+}
+
+// apiInfo returns the region the request was signed for.
+func apiInfo(ctx context.Context) string {
+	if info := api.InfoFrom(ctx); info != nil {
+		return info.Region
+	}
+	return ""
 }

@@ -29,6 +29,12 @@ type Session struct {
 	Expires  time.Time `json:"e"`
 	MFA      bool      `json:"m,omitempty"`
 	MFATime  time.Time `json:"mt,omitzero"`
+	// Role sessions: the role's ARN, the session policies (nil: none),
+	// session tags and the source identity.
+	RoleARN        string            `json:"ra,omitempty"`
+	Policies       []string          `json:"sp"`
+	Tags           map[string]string `json:"tg,omitempty"`
+	SourceIdentity string            `json:"si,omitempty"`
 }
 
 // seal turns a session into its opaque token.

@@ -1,0 +1,126 @@
+package iam
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/iamd/iamd/internal/apierr"
+	"github.com/iamd/iamd/internal/auth"
+	"github.com/iamd/iamd/internal/policy"
+	"github.com/iamd/iamd/internal/store"
+	"github.com/iamd/iamd/internal/sts"
+)
+
+// caller describes a principal for Principal matching in trust policies.
+func caller(p *auth.Principal) *policy.Caller {
+	c := &policy.Caller{Account: p.AccountID, ARN: p.ARN, ID: p.UserID}
+	switch p.Kind {
+	case auth.Root:
+		c.Type = policy.PrincipalAccount
+	case auth.User:
+		c.Type = policy.PrincipalUser
+	case auth.AssumedRole:
+		c.Type = policy.PrincipalAssumedRole
+		c.RoleARN = p.RoleARN
+		c.ID, _, _ = strings.Cut(p.UserID, ":")
+	case auth.FederatedUser:
+		c.Type = policy.PrincipalFederatedUser
+	}
+	return c
+}
+
+// AuthorizeAssumeRole decides an sts:AssumeRole call: the role's trust
+// policy must allow the caller, and unless it names the caller itself the
+// caller's identity policies (and boundary, session policies) must allow
+// sts:AssumeRole on the role too. It implements sts.Roles.
+func (s *Service) AuthorizeAssumeRole(ctx context.Context, p *auth.Principal, req *sts.AssumeRequest) (*sts.AssumedRole, error) {
+	const action = "sts:AssumeRole"
+	denied := func(res policy.Result) error {
+		return accessDenied(p.ARN, action, req.RoleARN, res)
+	}
+	m := roleARNParts.FindStringSubmatch(req.RoleARN)
+	if m == nil {
+		return nil, apierr.ValidationError("%s is invalid", req.RoleARN)
+	}
+	if m[1] != s.account {
+		return nil, denied(policy.Result{})
+	}
+	r, _, err := s.getRole(ctx, m[3])
+	if err != nil || r.Path != m[2] || r.Name != m[3] {
+		if err == nil || isNoSuch(err) {
+			return nil, denied(policy.Result{})
+		}
+		return nil, err
+	}
+	trust, err := policy.Parse(r.Trust, policy.Trust)
+	if err != nil {
+		return nil, err
+	}
+	set, err := s.loadPolicySet(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	set.Resource = &policy.NamedPolicy{ID: "trust-policy", Type: "resource", Policy: trust}
+	set.ResourceRequired = true
+	rc, err := s.requestContext(ctx, p, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	mc := rc.Context.(policy.MapContext)
+	for k, v := range req.Context {
+		mc.Set(k, v...)
+	}
+	for _, t := range r.Tags {
+		mc.Set("iam:ResourceTag/"+t.Key, t.Value)
+	}
+	res := policy.Evaluate(&policy.Request{Action: action, Resource: req.RoleARN, Context: mc, Principal: caller(p), ResourceAccount: s.account}, set)
+	if res.Decision != policy.Allow {
+		return nil, denied(res)
+	}
+	return &sts.AssumedRole{ID: r.ID, Name: r.Name, ARN: s.roleARN(r.Path, r.Name), MaxSessionDuration: time.Duration(r.MaxSessionDuration) * time.Second}, nil
+}
+
+func isNoSuch(err error) bool {
+	ae, ok := apierr.As(err)
+	return ok && ae.Code == "NoSuchEntity"
+}
+
+// ManagedPolicyDocument returns the default document of a managed policy
+// named as a session policy. It implements sts.Roles.
+func (s *Service) ManagedPolicyDocument(ctx context.Context, arn string) (string, error) {
+	m, err := s.findPolicy(ctx, arn, notAttachable(arn))
+	if err != nil {
+		return "", err
+	}
+	return m.defaultDoc(), nil
+}
+
+// ValidateSessionPolicy checks an inline session policy. It implements
+// sts.Roles.
+func (s *Service) ValidateSessionPolicy(doc string) error {
+	_, err := policy.Parse(doc, policy.Session)
+	return err
+}
+
+// SessionPolicySize is the packed size of a session policy. It implements
+// sts.Roles.
+func (s *Service) SessionPolicySize(doc string) int { return policy.SizeWithoutWhitespace(doc) }
+
+// RoleUsed records that a role was assumed (GetRole's RoleLastUsed), at
+// most once a minute per role. It implements sts.Roles.
+func (s *Service) RoleUsed(ctx context.Context, roleID, region string) error {
+	r, err := s.roleByID(ctx, roleID)
+	if err != nil || r == nil {
+		return err
+	}
+	now := s.now().UTC()
+	if r.LastUsed != nil && now.Sub(r.LastUsed.Date) < lastUseGranularity && r.LastUsed.Region == region {
+		return nil
+	}
+	err = s.updateRole(ctx, r.Name, func(r *roleRecord) ([]store.Op, error) {
+		r.LastUsed = &lastUse{Date: now.Truncate(time.Second), Region: region}
+		return nil, nil
+	})
+	return err
+}

@@ -1,0 +1,100 @@
+// Package managed is the catalogue of AWS managed policies
+// (arn:aws:iam::aws:policy/...), shipped as data. See README.md for where
+// the documents come from.
+package managed
+
+import (
+	"crypto/sha256"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+//go:embed aws_managed_policies.json
+var catalogueJSON []byte
+
+// Policy is one AWS managed policy (its default version only).
+type Policy struct {
+	Name           string
+	Path           string
+	ARN            string
+	ID             string // stable, derived from the ARN (ANPA + 17 characters)
+	DefaultVersion string
+	Created        time.Time
+	Updated        time.Time
+	Document       string // JSON
+}
+
+// Catalogue holds the AWS managed policies, by name and in name order.
+type Catalogue struct {
+	byName map[string]*Policy
+	byID   map[string]*Policy
+	sorted []*Policy
+}
+
+type entry struct {
+	Path             string          `json:"Path"`
+	DefaultVersionID string          `json:"DefaultVersionId"`
+	CreateDate       time.Time       `json:"CreateDate"`
+	UpdateDate       time.Time       `json:"UpdateDate"`
+	Document         json.RawMessage `json:"Document"`
+}
+
+// Load parses the embedded catalogue.
+func Load() (*Catalogue, error) {
+	var raw map[string]entry
+	if err := json.Unmarshal(catalogueJSON, &raw); err != nil {
+		return nil, fmt.Errorf("managed: %w", err)
+	}
+	c := &Catalogue{byName: map[string]*Policy{}, byID: map[string]*Policy{}}
+	for name, e := range raw {
+		doc, err := json.MarshalIndent(json.RawMessage(e.Document), "", "    ")
+		if err != nil {
+			return nil, fmt.Errorf("managed: %s: %w", name, err)
+		}
+		arn := "arn:aws:iam::aws:policy" + e.Path + name
+		p := &Policy{
+			Name: name, Path: e.Path, ARN: arn, ID: derivedID(arn),
+			DefaultVersion: e.DefaultVersionID, Created: e.CreateDate.UTC(), Updated: e.UpdateDate.UTC(),
+			Document: string(doc),
+		}
+		c.byName[strings.ToLower(name)] = p
+		c.byID[p.ID] = p
+		c.sorted = append(c.sorted, p)
+	}
+	sort.Slice(c.sorted, func(i, j int) bool { return strings.ToLower(c.sorted[i].Name) < strings.ToLower(c.sorted[j].Name) })
+	return c, nil
+}
+
+// derivedID gives an AWS managed policy a stable unique id.
+func derivedID(arn string) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	sum := sha256.Sum256([]byte(arn))
+	b := make([]byte, 17)
+	for i := range b {
+		b[i] = alphabet[int(sum[i])%len(alphabet)]
+	}
+	return "ANPA" + string(b)
+}
+
+// ByARN finds a policy by ARN (exact path and name).
+func (c *Catalogue) ByARN(arn string) *Policy {
+	i := strings.LastIndexByte(arn, '/')
+	if i < 0 {
+		return nil
+	}
+	p := c.byName[strings.ToLower(arn[i+1:])]
+	if p == nil || p.ARN != arn {
+		return nil
+	}
+	return p
+}
+
+// ByID finds a policy by its id.
+func (c *Catalogue) ByID(id string) *Policy { return c.byID[id] }
+
+// All returns every policy in name order.
+func (c *Catalogue) All() []*Policy { return c.sorted }

@@ -1,0 +1,322 @@
+package policy
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Patterns are compiled once into token lists: literal text, '*' (any run,
+// including none), '?' (exactly one character) and policy variables, whose
+// resolved values are always matched literally.
+
+type tokKind uint8
+
+const (
+	tokLit tokKind = iota
+	tokStar
+	tokOne
+	tokVar
+)
+
+type token struct {
+	kind tokKind
+	lit  string // tokLit: the text
+	idx  int    // tokVar: index into the owner's variables
+}
+
+// tokenize compiles s. With wild, '*' and '?' are wildcards; with vars,
+// ${...} are policy variables (appended to *vs).
+func tokenize(s string, wild, vars bool, vs *[]variable) []token {
+	var toks []token
+	var lit strings.Builder
+	flush := func() {
+		if lit.Len() > 0 {
+			toks = append(toks, token{kind: tokLit, lit: lit.String()})
+			lit.Reset()
+		}
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if wild && c == '*' {
+			flush()
+			if len(toks) == 0 || toks[len(toks)-1].kind != tokStar {
+				toks = append(toks, token{kind: tokStar})
+			}
+			i++
+			continue
+		}
+		if wild && c == '?' {
+			flush()
+			toks = append(toks, token{kind: tokOne})
+			i++
+			continue
+		}
+		if vars && c == '$' && i+1 < len(s) && s[i+1] == '{' {
+			if end := strings.IndexByte(s[i+2:], '}'); end >= 0 {
+				body := s[i+2 : i+2+end]
+				if special, ok := specialVariable(body); ok {
+					lit.WriteByte(special)
+					i += end + 3
+					continue
+				}
+				if v, ok := parseVariable(body); ok {
+					flush()
+					toks = append(toks, token{kind: tokVar, idx: len(*vs)})
+					*vs = append(*vs, v)
+					i += end + 3
+					continue
+				}
+			}
+		}
+		lit.WriteByte(c)
+		i++
+	}
+	flush()
+	return toks
+}
+
+// literalText reports whether toks is a single literal (or empty), and its
+// text.
+func literalText(toks []token) (string, bool) {
+	switch {
+	case len(toks) == 0:
+		return "", true
+	case len(toks) == 1 && toks[0].kind == tokLit:
+		return toks[0].lit, true
+	}
+	return "", false
+}
+
+// globMatch matches s against toks, with res holding the resolved variable
+// values. fold compares literals case-insensitively.
+func globMatch(toks []token, res []string, s string, fold bool) bool {
+	ti, si := 0, 0
+	starT, starS := -1, 0
+	for {
+		if ti < len(toks) {
+			t := &toks[ti]
+			switch t.kind {
+			case tokStar:
+				starT, starS = ti, si
+				ti++
+				continue
+			case tokOne:
+				if si < len(s) {
+					_, w := utf8.DecodeRuneInString(s[si:])
+					si += w
+					ti++
+					continue
+				}
+			default:
+				lit := t.lit
+				if t.kind == tokVar {
+					lit = res[t.idx]
+				}
+				if n, ok := matchPrefix(s[si:], lit, fold); ok {
+					si += n
+					ti++
+					continue
+				}
+			}
+		} else if si == len(s) {
+			return true
+		}
+		// Mismatch: let the last '*' swallow one more character.
+		if starT < 0 || starS >= len(s) {
+			return false
+		}
+		_, w := utf8.DecodeRuneInString(s[starS:])
+		starS += w
+		ti, si = starT+1, starS
+	}
+}
+
+// matchPrefix reports whether s starts with lit and how many bytes of s
+// that takes.
+func matchPrefix(s, lit string, fold bool) (int, bool) {
+	if !fold {
+		if strings.HasPrefix(s, lit) {
+			return len(lit), true
+		}
+		return 0, false
+	}
+	i := 0
+	for j := 0; j < len(lit); {
+		if i >= len(s) {
+			return 0, false
+		}
+		a, b := s[i], lit[j]
+		if a < utf8.RuneSelf && b < utf8.RuneSelf {
+			if a != b && lower(a) != lower(b) {
+				return 0, false
+			}
+			i++
+			j++
+			continue
+		}
+		r1, w1 := utf8.DecodeRuneInString(s[i:])
+		r2, w2 := utf8.DecodeRuneInString(lit[j:])
+		if !foldEqual(r1, r2) {
+			return 0, false
+		}
+		i += w1
+		j += w2
+	}
+	return i, true
+}
+
+func lower(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func foldEqual(r, t rune) bool {
+	if r == t {
+		return true
+	}
+	f := unicode.SimpleFold(r)
+	for f != r && f != t {
+		f = unicode.SimpleFold(f)
+	}
+	return f == t
+}
+
+// ---- actions ----------------------------------------------------------------
+
+type actionMode uint8
+
+const (
+	actionAll actionMode = iota
+	actionExact
+	actionPrefix
+	actionGlob
+)
+
+// actionPattern is a compiled Action/NotAction value. Actions match
+// case-insensitively; '*' and '?' are wildcards; there are no variables.
+type actionPattern struct {
+	mode actionMode
+	lit  string
+	toks []token
+}
+
+func compileAction(a string) actionPattern {
+	if a == "*" {
+		return actionPattern{mode: actionAll}
+	}
+	toks := tokenize(a, true, false, nil)
+	if lit, ok := literalText(toks); ok {
+		return actionPattern{mode: actionExact, lit: lit}
+	}
+	if len(toks) == 2 && toks[0].kind == tokLit && toks[1].kind == tokStar {
+		return actionPattern{mode: actionPrefix, lit: toks[0].lit}
+	}
+	return actionPattern{mode: actionGlob, toks: toks}
+}
+
+func (p *actionPattern) match(action string) bool {
+	switch p.mode {
+	case actionAll:
+		return true
+	case actionExact:
+		return len(action) == len(p.lit) && strings.EqualFold(action, p.lit)
+	case actionPrefix:
+		return len(action) >= len(p.lit) && strings.EqualFold(action[:len(p.lit)], p.lit)
+	}
+	return globMatch(p.toks, nil, action, true)
+}
+
+// ---- ARNs ---------------------------------------------------------------
+
+// arnPattern is a compiled ARN pattern (Resource/NotResource values and the
+// Arn* condition operators). The pattern and the value are compared
+// segment by segment (arn:partition:service:region:account:resource);
+// wildcards do not cross the colons between the first five segments, and
+// the resource part may itself contain colons and slashes. A pattern with
+// fewer than six segments whose last one ends in '*' lets that '*' run
+// over the remaining colons ("arn:aws:iam::*" matches every IAM ARN).
+type arnPattern struct {
+	all   bool
+	segs  [][]token
+	cross bool
+	vars  []variable
+	// foldPrefix compares the first five segments case-insensitively (the
+	// Resource element); the resource part is always case-sensitive.
+	foldPrefix bool
+}
+
+func compileARN(s string, vars, foldPrefix bool) arnPattern {
+	if s == "*" {
+		return arnPattern{all: true}
+	}
+	p := arnPattern{foldPrefix: foldPrefix}
+	toks := tokenize(s, true, vars, &p.vars)
+	var cur []token
+	for _, t := range toks {
+		if t.kind != tokLit || len(p.segs) == 5 {
+			cur = append(cur, t)
+			continue
+		}
+		lit := t.lit
+		for len(p.segs) < 5 {
+			i := strings.IndexByte(lit, ':')
+			if i < 0 {
+				break
+			}
+			if i > 0 {
+				cur = append(cur, token{kind: tokLit, lit: lit[:i]})
+			}
+			p.segs = append(p.segs, cur)
+			cur = nil
+			lit = lit[i+1:]
+		}
+		if lit != "" {
+			cur = append(cur, token{kind: tokLit, lit: lit})
+		}
+	}
+	p.segs = append(p.segs, cur)
+	if n := len(p.segs); n < 6 && len(cur) > 0 && cur[len(cur)-1].kind == tokStar {
+		p.cross = true
+	}
+	return p
+}
+
+// match reports whether value matches. It returns false when a variable
+// the pattern uses cannot be resolved.
+func (p *arnPattern) match(value string, e *env) bool {
+	if p.all {
+		return true
+	}
+	var buf [8]string
+	res := buf[:0]
+	if len(p.vars) > 0 {
+		var ok bool
+		if res, ok = e.resolve(p.vars, buf[:0]); !ok {
+			return false
+		}
+	}
+	n := len(p.segs)
+	rest := value
+	for i := 0; i < n; i++ {
+		var seg string
+		if i == n-1 {
+			if n < 6 && !p.cross && strings.IndexByte(rest, ':') >= 0 {
+				return false
+			}
+			seg = rest
+		} else {
+			j := strings.IndexByte(rest, ':')
+			if j < 0 {
+				return false
+			}
+			seg, rest = rest[:j], rest[j+1:]
+		}
+		if !globMatch(p.segs[i], res, seg, p.foldPrefix && i < 5) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,201 @@
+package sts
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/iamd/iamd/internal/apierr"
+	"github.com/iamd/iamd/internal/auth"
+	"github.com/iamd/iamd/internal/wire/stswire"
+)
+
+// AssumeRequest is what the IAM side needs to decide an AssumeRole call.
+type AssumeRequest struct {
+	RoleARN string
+	// Context holds the request's condition keys beyond the principal's
+	// own (sts:ExternalId, sts:RoleSessionName, sts:SourceIdentity,
+	// aws:MultiFactorAuthPresent, aws:RequestTag/…, aws:TagKeys).
+	Context map[string][]string
+}
+
+// AssumedRole is the role an AssumeRole call was allowed to assume.
+type AssumedRole struct {
+	ID                 string
+	Name               string
+	ARN                string
+	MaxSessionDuration time.Duration
+}
+
+// Roles is the IAM side of AssumeRole: it decides the call with the
+// role's trust policy and the caller's identity policies (one engine with
+// every other decision), resolves managed session policies, and records
+// the role's last use.
+type Roles interface {
+	AuthorizeAssumeRole(ctx context.Context, p *auth.Principal, req *AssumeRequest) (*AssumedRole, error)
+	ManagedPolicyDocument(ctx context.Context, arn string) (string, error)
+	ValidateSessionPolicy(doc string) error
+	SessionPolicySize(doc string) int
+	RoleUsed(ctx context.Context, roleID, region string) error
+}
+
+// Session limits of AssumeRole.
+const (
+	defaultRoleSession   = time.Hour
+	roleChainingLimit    = time.Hour
+	maxPackedPolicyChars = 2048
+)
+
+// AssumeRole issues temporary credentials for a role whose trust policy
+// allows the caller.
+func (s *Service) AssumeRole(ctx context.Context, in *stswire.AssumeRoleInput) (*stswire.AssumeRoleOutput, error) {
+	p := auth.PrincipalFrom(ctx)
+	if p.Kind == auth.Root {
+		return nil, apierr.AccessDenied("Roles may not be assumed by root accounts.")
+	}
+	if s.cfg.Roles == nil {
+		return nil, apierr.ServiceFailure()
+	}
+	now := s.cfg.Now().UTC().Truncate(time.Second)
+	keys := map[string][]string{
+		"sts:RoleSessionName": {in.RoleSessionName},
+	}
+	if in.ExternalId != nil {
+		keys["sts:ExternalId"] = []string{*in.ExternalId}
+	}
+	if in.SourceIdentity != nil {
+		keys["sts:SourceIdentity"] = []string{*in.SourceIdentity}
+	}
+	mfa, mfaTime := p.MFA, p.MFAAuthTime
+	if (in.SerialNumber == nil) != (in.TokenCode == nil) {
+		return nil, apierr.ValidationError("SerialNumber and TokenCode must be given together")
+	}
+	if in.SerialNumber != nil {
+		if s.cfg.MFA == nil {
+			return nil, apierr.AccessDenied("MultiFactorAuthentication failed, unable to validate MFA code.")
+		}
+		if err := s.cfg.MFA.CheckMFA(ctx, p, *in.SerialNumber, *in.TokenCode); err != nil {
+			return nil, err
+		}
+		mfa, mfaTime = true, now
+	}
+	keys["aws:MultiFactorAuthPresent"] = []string{boolString(mfa)}
+	tags := map[string]string{}
+	if len(in.Tags) > 0 {
+		var tagKeys []string
+		for _, t := range in.Tags {
+			lk := strings.ToLower(t.Key)
+			for k := range tags {
+				if strings.ToLower(k) == lk {
+					return nil, apierr.New("InvalidParameterValue", 400, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+				}
+			}
+			tags[t.Key] = t.Value
+			tagKeys = append(tagKeys, t.Key)
+			keys["aws:RequestTag/"+t.Key] = []string{t.Value}
+		}
+		keys["aws:TagKeys"] = tagKeys
+	}
+	// Transitive tags of a chained session carry over.
+	for k, v := range p.SessionTags {
+		if _, set := tags[k]; !set {
+			tags[k] = v
+		}
+	}
+
+	role, err := s.cfg.Roles.AuthorizeAssumeRole(ctx, p, &AssumeRequest{RoleARN: in.RoleArn, Context: keys})
+	if err != nil {
+		return nil, err
+	}
+
+	d := defaultRoleSession
+	if in.DurationSeconds != nil {
+		d = time.Duration(*in.DurationSeconds) * time.Second
+	}
+	if p.Kind == auth.AssumedRole && d > roleChainingLimit {
+		return nil, apierr.ValidationError("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+	}
+	if d > role.MaxSessionDuration {
+		return nil, apierr.ValidationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+	}
+
+	// Session policies: inline and managed, which can only narrow.
+	var sessionPolicies []string
+	size := 0
+	if in.Policy != nil {
+		if err := s.cfg.Roles.ValidateSessionPolicy(*in.Policy); err != nil {
+			return nil, err
+		}
+		sessionPolicies = append(sessionPolicies, *in.Policy)
+		size += s.cfg.Roles.SessionPolicySize(*in.Policy)
+	}
+	if len(in.PolicyArns) > 10 {
+		return nil, apierr.ValidationError("1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10")
+	}
+	for _, pa := range in.PolicyArns {
+		if pa.Arn == nil {
+			continue
+		}
+		doc, err := s.cfg.Roles.ManagedPolicyDocument(ctx, *pa.Arn)
+		if err != nil {
+			return nil, err
+		}
+		sessionPolicies = append(sessionPolicies, doc)
+		size += len(*pa.Arn)
+	}
+	var packed *int32
+	if sessionPolicies != nil {
+		pct := int32((size*100 + maxPackedPolicyChars - 1) / maxPackedPolicyChars)
+		if pct > 100 {
+			return nil, apierr.New("PackedPolicyTooLarge", 400, "Packed policy consumes %d%% of allotted space, please use smaller policy for user.", pct)
+		}
+		packed = &pct
+	}
+	// A chained session keeps the narrowing of the session it came from.
+	if p.Kind == auth.AssumedRole && p.SessionPolicies != nil && sessionPolicies == nil {
+		sessionPolicies = []string{}
+	}
+
+	sessionName := in.RoleSessionName
+	arn := "arn:aws:sts::" + s.cfg.AccountID + ":assumed-role/" + role.Name + "/" + sessionName
+	sess := &Session{
+		Kind: auth.AssumedRole, AccountID: s.cfg.AccountID, ARN: arn, UserID: role.ID + ":" + sessionName,
+		Name: role.Name, ParentID: role.ID, RoleARN: role.ARN, Issued: now, Expires: now.Add(d),
+		MFA: mfa, MFATime: mfaTime, Policies: sessionPolicies, Tags: tags,
+		SourceIdentity: deref(in.SourceIdentity),
+	}
+	creds, err := s.issue(sess)
+	if err != nil {
+		return nil, err
+	}
+	region := ""
+	if info := apiInfo(ctx); info != "" {
+		region = info
+	}
+	if err := s.cfg.Roles.RoleUsed(ctx, role.ID, region); err != nil {
+		return nil, err
+	}
+	out := &stswire.AssumeRoleOutput{
+		Credentials:      creds,
+		AssumedRoleUser:  &stswire.AssumedRoleUser{AssumedRoleId: sess.UserID, Arn: arn},
+		PackedPolicySize: packed,
+	}
+	if in.SourceIdentity != nil {
+		out.SourceIdentity = in.SourceIdentity
+	}
+	return out, nil
+}
+
+func boolString(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
