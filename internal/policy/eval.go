@@ -177,6 +177,16 @@ type state struct {
 	env      env
 	boundary bool // the principal has a permissions boundary
 	matched  []Match
+	split    bool     // resource has been split into parts
+	resource arnParts // req.Resource split at its first five colons
+}
+
+func (st *state) resourceParts() *arnParts {
+	if !st.split {
+		st.resource = splitARN(st.req.Resource)
+		st.split = true
+	}
+	return &st.resource
 }
 
 // groupResult is the outcome of one group of policies.
@@ -365,7 +375,7 @@ func (s *cstmt) applies(st *state) (bool, grant) {
 	case resList:
 		m = false
 		for i := range s.resources {
-			if s.resources[i].match(req.Resource, &st.env) {
+			if s.resources[i].matchParts(st.resourceParts(), &st.env) {
 				m = true
 				break
 			}
@@ -375,7 +385,7 @@ func (s *cstmt) applies(st *state) (bool, grant) {
 		}
 	case resNot:
 		for i := range s.resources {
-			if s.resources[i].match(req.Resource, &st.env) {
+			if s.resources[i].matchParts(st.resourceParts(), &st.env) {
 				return false, grantNone
 			}
 		}

@@ -231,6 +231,47 @@ func (p *actionPattern) match(action string) bool {
 
 // ---- ARNs ---------------------------------------------------------------
 
+// arnParts is a value split at its first five colons.
+type arnParts struct {
+	full  string
+	n     int       // number of parts (1..6)
+	parts [6]string // parts[n-1] is the rest of the value
+	start [6]int    // byte offset of each part in full
+}
+
+func splitARN(s string) arnParts {
+	a := arnParts{full: s}
+	off := 0
+	for a.n < 5 {
+		j := strings.IndexByte(s[off:], ':')
+		if j < 0 {
+			break
+		}
+		a.parts[a.n], a.start[a.n] = s[off:off+j], off
+		a.n++
+		off += j + 1
+	}
+	a.parts[a.n], a.start[a.n] = s[off:], off
+	a.n++
+	return a
+}
+
+// segKind classifies a compiled ARN segment for fast matching.
+type segKind uint8
+
+const (
+	segGlob segKind = iota // general token list
+	segLit                 // literal text
+	segAll                 // "*"
+)
+
+type arnSeg struct {
+	kind segKind
+	lit  string  // segLit: the text; segGlob: the leading literal text
+	toks []token // segGlob
+	vars bool    // the segment holds variables
+}
+
 // arnPattern is a compiled ARN pattern (Resource/NotResource values and the
 // Arn* condition operators). The pattern and the value are compared
 // segment by segment (arn:partition:service:region:account:resource);
@@ -240,7 +281,7 @@ func (p *actionPattern) match(action string) bool {
 // over the remaining colons ("arn:aws:iam::*" matches every IAM ARN).
 type arnPattern struct {
 	all   bool
-	segs  [][]token
+	segs  []arnSeg
 	cross bool
 	vars  []variable
 	// foldPrefix compares the first five segments case-insensitively (the
@@ -254,14 +295,15 @@ func compileARN(s string, vars, foldPrefix bool) arnPattern {
 	}
 	p := arnPattern{foldPrefix: foldPrefix}
 	toks := tokenize(s, true, vars, &p.vars)
+	var segs [][]token
 	var cur []token
 	for _, t := range toks {
-		if t.kind != tokLit || len(p.segs) == 5 {
+		if t.kind != tokLit || len(segs) == 5 {
 			cur = append(cur, t)
 			continue
 		}
 		lit := t.lit
-		for len(p.segs) < 5 {
+		for len(segs) < 5 {
 			i := strings.IndexByte(lit, ':')
 			if i < 0 {
 				break
@@ -269,7 +311,7 @@ func compileARN(s string, vars, foldPrefix bool) arnPattern {
 			if i > 0 {
 				cur = append(cur, token{kind: tokLit, lit: lit[:i]})
 			}
-			p.segs = append(p.segs, cur)
+			segs = append(segs, cur)
 			cur = nil
 			lit = lit[i+1:]
 		}
@@ -277,9 +319,29 @@ func compileARN(s string, vars, foldPrefix bool) arnPattern {
 			cur = append(cur, token{kind: tokLit, lit: lit})
 		}
 	}
-	p.segs = append(p.segs, cur)
-	if n := len(p.segs); n < 6 && len(cur) > 0 && cur[len(cur)-1].kind == tokStar {
+	segs = append(segs, cur)
+	if n := len(segs); n < 6 && len(cur) > 0 && cur[len(cur)-1].kind == tokStar {
 		p.cross = true
+	}
+	p.segs = make([]arnSeg, len(segs))
+	for i, toks := range segs {
+		sg := &p.segs[i]
+		switch lit, ok := literalText(toks); {
+		case ok:
+			sg.kind, sg.lit = segLit, lit
+		case len(toks) == 1 && toks[0].kind == tokStar:
+			sg.kind = segAll
+		default:
+			sg.kind, sg.toks = segGlob, toks
+			if toks[0].kind == tokLit {
+				sg.lit = toks[0].lit
+			}
+			for _, t := range toks {
+				if t.kind == tokVar {
+					sg.vars = true
+				}
+			}
+		}
 	}
 	return p
 }
@@ -290,33 +352,64 @@ func (p *arnPattern) match(value string, e *env) bool {
 	if p.all {
 		return true
 	}
+	v := splitARN(value)
+	return p.matchParts(&v, e)
+}
+
+func (p *arnPattern) matchParts(v *arnParts, e *env) bool {
+	if p.all {
+		return true
+	}
+	n := len(p.segs)
+	switch {
+	case n == 6 || !p.cross:
+		if v.n != n {
+			return false
+		}
+	case v.n < n:
+		return false
+	}
+	// The last segment (usually the resource part) is the most selective:
+	// try it first, then the prefix segments.
+	last := v.parts[n-1]
+	if p.cross {
+		last = v.full[v.start[n-1]:]
+	}
+	if !p.matchSeg(n-1, last, e) {
+		return false
+	}
+	for i := 0; i < n-1; i++ {
+		if !p.matchSeg(i, v.parts[i], e) {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *arnPattern) matchSeg(i int, s string, e *env) bool {
+	sg := &p.segs[i]
+	fold := p.foldPrefix && i < 5
+	switch sg.kind {
+	case segAll:
+		return true
+	case segLit:
+		if fold {
+			return strings.EqualFold(s, sg.lit)
+		}
+		return s == sg.lit
+	}
+	if sg.lit != "" {
+		if _, ok := matchPrefix(s, sg.lit, fold); !ok {
+			return false
+		}
+	}
 	var buf [8]string
-	res := buf[:0]
-	if len(p.vars) > 0 {
+	var res []string
+	if sg.vars {
 		var ok bool
 		if res, ok = e.resolve(p.vars, buf[:0]); !ok {
 			return false
 		}
 	}
-	n := len(p.segs)
-	rest := value
-	for i := 0; i < n; i++ {
-		var seg string
-		if i == n-1 {
-			if n < 6 && !p.cross && strings.IndexByte(rest, ':') >= 0 {
-				return false
-			}
-			seg = rest
-		} else {
-			j := strings.IndexByte(rest, ':')
-			if j < 0 {
-				return false
-			}
-			seg, rest = rest[:j], rest[j+1:]
-		}
-		if !globMatch(p.segs[i], res, seg, p.foldPrefix && i < 5) {
-			return false
-		}
-	}
-	return true
+	return globMatch(sg.toks, res, s, fold)
 }
