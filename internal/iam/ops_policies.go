@@ -34,6 +34,10 @@ func (s *Service) policyOperations(svc *api.Service) []*api.Operation {
 		api.Op(svc, "PutUserPermissionsBoundary", true, s.PutUserPermissionsBoundary),
 		api.Op(svc, "DeleteUserPermissionsBoundary", true, s.DeleteUserPermissionsBoundary),
 		api.Op(svc, "GetAccountSummary", false, s.GetAccountSummary),
+		api.Op(svc, "SimulateCustomPolicy", false, s.SimulateCustomPolicy),
+		api.Op(svc, "SimulatePrincipalPolicy", false, s.SimulatePrincipalPolicy),
+		api.Op(svc, "GetContextKeysForCustomPolicy", false, s.GetContextKeysForCustomPolicy),
+		api.Op(svc, "GetContextKeysForPrincipalPolicy", false, s.GetContextKeysForPrincipalPolicy),
 		api.Op(svc, "GetAccountAuthorizationDetails", false, s.GetAccountAuthorizationDetails),
 	}
 }

@@ -1,5 +1,23 @@
 package policy
 
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// cpolicy is a compiled policy: its statements plus an index from the
+// (lower-case) service prefix of their actions to statement positions, so
+// evaluation skips statements that cannot name the requested action.
+type cpolicy struct {
+	stmts []cstmt
+	// bySvc lists, per service, the statements whose Action patterns all
+	// name services literally; other lists the rest (NotAction, "*",
+	// wildcards in the service).
+	bySvc map[string][]int32
+	other []int32
+}
+
 // cstmt is a compiled statement: patterns tokenised, condition values
 // parsed, variables located, so evaluation does no parsing of the policy.
 type cstmt struct {
@@ -23,9 +41,10 @@ const (
 	resNot                 // NotResource
 )
 
-func compile(p *Policy) []cstmt {
+func compile(p *Policy) cpolicy {
 	vars := p.version == Version2012
 	out := make([]cstmt, len(p.statements))
+	cp := cpolicy{stmts: out, bySvc: map[string][]int32{}}
 	for i := range p.statements {
 		s := &p.statements[i]
 		c := &out[i]
@@ -63,6 +82,39 @@ func compile(p *Policy) []cstmt {
 			}
 			c.conds = append(c.conds, compileCondition(cond, info, vars && variablesAllowed(info.base)))
 		}
+		if svcs, ok := literalServices(c, acts); ok {
+			for _, svc := range svcs {
+				cp.bySvc[svc] = append(cp.bySvc[svc], int32(i))
+			}
+		} else {
+			cp.other = append(cp.other, int32(i))
+		}
 	}
-	return out
+	return cp
+}
+
+// literalServices returns the distinct lower-case services a statement's
+// Action patterns name, or ok=false when it must be considered for every
+// action.
+func literalServices(c *cstmt, acts []string) (svcs []string, ok bool) {
+	if c.notAction {
+		return nil, false
+	}
+	for _, a := range acts {
+		i := strings.IndexByte(a, ':')
+		if i < 0 {
+			return nil, false
+		}
+		svc := a[:i]
+		for k := 0; k < len(svc); k++ {
+			if ch := svc[k]; ch == '*' || ch == '?' || ch >= utf8.RuneSelf {
+				return nil, false
+			}
+		}
+		svc = strings.ToLower(svc)
+		if !slices.Contains(svcs, svc) {
+			svcs = append(svcs, svc)
+		}
+	}
+	return svcs, len(svcs) > 0
 }

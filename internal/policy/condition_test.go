@@ -203,7 +203,7 @@ func TestNullIfExistsAndSetOperators(t *testing.T) {
 		{"ForAllValues:StringEquals", `["a","b"]`, ss("a", "b"), true},
 		{"ForAllValues:StringEquals", `["a","b"]`, ss("a"), true},
 		{"ForAllValues:StringEquals", `["a","b"]`, ss("a", "c"), false},
-		{"ForAllValues:StringEquals", `["a","b"]`, nil, true}, // absent → true
+		{"ForAllValues:StringEquals", `["a","b"]`, nil, true},  // absent → true
 		{"ForAllValues:StringEquals", `["a","b"]`, ss(), true}, // empty → true
 		{"ForAllValues:StringNotEquals", `["a","b"]`, ss("c", "d"), true},
 		{"ForAllValues:StringNotEquals", `["a","b"]`, ss("c", "a"), false},
@@ -287,7 +287,7 @@ func TestConditionVariables(t *testing.T) {
 		{Version2012, "StringEquals", `"home/${aws:username}"`, ss("home/${aws:username}"), false},
 		{Version2008, "StringEquals", `"home/${aws:username}"`, ss("home/${aws:username}"), true}, // literal before 2012
 		{Version2012, "StringEquals", `"${aws:PrincipalTag/TEAM}"`, ss("red"), true},              // variable key case-insensitive
-		{Version2012, "StringEquals", `"${aws:PrincipalTag/dept, 'none'}"`, ss("none"), true},       // default
+		{Version2012, "StringEquals", `"${aws:PrincipalTag/dept, 'none'}"`, ss("none"), true},     // default
 		{Version2012, "StringEquals", `"${aws:PrincipalTag/team, 'none'}"`, ss("red"), true},
 		{Version2012, "StringEquals", `"${aws:nokey}"`, ss(""), false},    // unresolved: no equal value
 		{Version2012, "StringNotEquals", `"${aws:nokey}"`, ss("x"), true}, // …and negated ops are true
@@ -315,19 +315,19 @@ func TestConditionVariables(t *testing.T) {
 
 func TestParseDates(t *testing.T) {
 	good := map[string]int64{
-		"2020-01-01T00:00:00Z":          1577836800,
-		"2020-01-01t00:00:00z":          1577836800,
-		"2020-01-01T01:00:00+01:00":     1577836800,
-		"2019-12-31T19:00:00-05:00":     1577836800,
-		"2019-12-31T19:00:00-0500":      1577836800,
-		"2020-01-01T00:00":              1577836800,
-		"2020-01-01T00":                 1577836800,
-		"2020-01-01":                    1577836800,
-		"2020-01":                       1577836800,
-		"1577836800":                    1577836800,
+		"2020-01-01T00:00:00Z":           1577836800,
+		"2020-01-01t00:00:00z":           1577836800,
+		"2020-01-01T01:00:00+01:00":      1577836800,
+		"2019-12-31T19:00:00-05:00":      1577836800,
+		"2019-12-31T19:00:00-0500":       1577836800,
+		"2020-01-01T00:00":               1577836800,
+		"2020-01-01T00":                  1577836800,
+		"2020-01-01":                     1577836800,
+		"2020-01":                        1577836800,
+		"1577836800":                     1577836800,
 		"1970-01-01T00:00:00.999999999Z": 0,
-		"1969-12-31T23:59:59Z":          -1,
-		"1600-03-01":                    -11670912000,
+		"1969-12-31T23:59:59Z":           -1,
+		"1600-03-01":                     -11670912000,
 	}
 	for s, want := range good {
 		got, ok := parsePolicyDate(s)

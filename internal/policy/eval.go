@@ -1,5 +1,10 @@
 package policy
 
+import (
+	"strings"
+	"unicode/utf8"
+)
+
 // Decision is the outcome of an evaluation.
 type Decision int
 
@@ -179,6 +184,30 @@ type state struct {
 	matched  []Match
 	split    bool     // resource has been split into parts
 	resource arnParts // req.Resource split at its first five colons
+	// svc is the lower-case service prefix of the action (svc[:svcLen]);
+	// indexed is false when it cannot be used with the service index.
+	svc     [32]byte
+	svcLen  int
+	indexed bool
+}
+
+func (st *state) initService() {
+	a := st.req.Action
+	svc := a
+	if i := strings.IndexByte(a, ':'); i >= 0 {
+		svc = a[:i]
+	}
+	if len(svc) > len(st.svc) {
+		return
+	}
+	for k := 0; k < len(svc); k++ {
+		c := svc[k]
+		if c >= utf8.RuneSelf {
+			return
+		}
+		st.svc[k] = lower(c)
+	}
+	st.svcLen, st.indexed = len(svc), true
 }
 
 func (st *state) resourceParts() *arnParts {
@@ -213,6 +242,7 @@ type groupResult struct {
 // The root user is not special-cased: callers skip evaluation for it.
 func Evaluate(req *Request, set *PolicySet) Result {
 	st := state{req: req, env: env{ctx: req.Context, trace: req.Trace}, boundary: set.Boundary != nil}
+	st.initService()
 	var res Result
 
 	var id, bd, ss, rs groupResult
@@ -313,6 +343,7 @@ func Evaluate(req *Request, set *PolicySet) Result {
 // req.Principal.
 func EvaluatePolicy(p *Policy, req *Request) (allow, deny bool, matched []Match) {
 	st := state{req: req, env: env{ctx: req.Context, trace: true}}
+	st.initService()
 	var g groupResult
 	evalNamed(&st, &NamedPolicy{Policy: p}, SourceNone, &g)
 	return g.allow, g.deny, st.matched
@@ -325,9 +356,32 @@ func evalNamed(st *state, np *NamedPolicy, src Source, g *groupResult) {
 		return
 	}
 	trace := st.env.trace
-	stmts := p.compiled
-	for i := range stmts {
-		s := &stmts[i]
+	cp := &p.compiled
+	var list, other []int32
+	if st.indexed {
+		list, other = cp.bySvc[string(st.svc[:st.svcLen])], cp.other
+	}
+	for i, j, k := 0, 0, 0; ; {
+		// Walk the statements in document order: all of them, or the
+		// merge of the service's list and the catch-all list.
+		var idx int
+		switch {
+		case !st.indexed:
+			if k >= len(cp.stmts) {
+				return
+			}
+			idx = k
+			k++
+		case i < len(list) && (j >= len(other) || list[i] < other[j]):
+			idx = int(list[i])
+			i++
+		case j < len(other):
+			idx = int(other[j])
+			j++
+		default:
+			return
+		}
+		s := &cp.stmts[idx]
 		if !trace && !s.deny && g.allow {
 			continue // another Allow changes nothing; only Deny can
 		}

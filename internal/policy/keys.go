@@ -28,8 +28,8 @@ func ContextKeys(policies ...*Policy) []string {
 		if p == nil {
 			continue
 		}
-		for i := range p.compiled {
-			s := &p.compiled[i]
+		for i := range p.compiled.stmts {
+			s := &p.compiled.stmts[i]
 			for j := range s.resources {
 				addVars(s.resources[j].vars)
 			}

@@ -130,7 +130,7 @@ type Policy struct {
 	version    string
 	id         string
 	statements []Statement
-	compiled   []cstmt
+	compiled   cpolicy
 }
 
 // Document returns the original JSON text, byte for byte.
