@@ -236,7 +236,6 @@ func (s *Server) release(b *wire.XMLWriter) {
 func (s *Server) writeResult(w http.ResponseWriter, op *Operation, reqID string, out wire.Output) {
 	x := s.buffer()
 	defer s.release(x)
-	x.Raw(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	x.Raw("<" + op.Name + `Response xmlns="`)
 	x.Raw(op.Service.Namespace)
 	x.Raw(`">`)
@@ -261,7 +260,6 @@ func (s *Server) writeResult(w http.ResponseWriter, op *Operation, reqID string,
 func (s *Server) writeError(w http.ResponseWriter, ns, reqID string, e *apierr.Error) {
 	x := s.buffer()
 	defer s.release(x)
-	x.Raw(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	x.Raw(`<ErrorResponse xmlns="`)
 	x.Raw(ns)
 	x.Raw(`"><Error>`)

@@ -279,10 +279,11 @@ func (s *Service) DeleteLoginProfile(ctx context.Context, in *iamwire.DeleteLogi
 }
 
 // ChangePassword changes the calling IAM user's own password. The old
-// password must match; the new one must satisfy the password policy. When
-// the account has a password policy, it must allow users to change their
-// passwords (AllowUsersToChangePassword). A successful change clears
-// PasswordResetRequired.
+// password must match; the new one must satisfy the password policy. A
+// successful change clears PasswordResetRequired. Whether the user may call
+// it at all is the authorizer's decision: an identity policy allowing
+// iam:ChangePassword, or the account policy's AllowUsersToChangePassword
+// (see UsersMayChangePassword), as AWS documents.
 func (s *Service) ChangePassword(ctx context.Context, in *iamwire.ChangePasswordInput) (*iamwire.ChangePasswordOutput, error) {
 	p := auth.PrincipalFrom(ctx)
 	if p == nil || p.Kind != auth.User || p.AccountID != s.account {
@@ -291,9 +292,6 @@ func (s *Service) ChangePassword(ctx context.Context, in *iamwire.ChangePassword
 	policy, _, err := s.getPasswordPolicy(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if policy != nil && !policy.AllowChange {
-		return nil, apierr.AccessDenied("User: %s is not authorized to perform: iam:ChangePassword on resource: %s because no identity-based policy allows the iam:ChangePassword action", p.ARN, p.ARN)
 	}
 	u, err := s.userByID(ctx, p.UserID)
 	if err != nil {

@@ -178,6 +178,20 @@ func (s *Service) noSuchPasswordPolicy() error {
 	return apierr.NoSuchEntity("The Password Policy with domain name %s cannot be found.", s.account)
 }
 
+// UsersMayChangePassword reports whether the account password policy lets
+// every IAM user change their own password (AllowUsersToChangePassword).
+// AWS treats it as an implicit allow, for a user acting on itself, of
+// iam:ChangePassword and iam:GetAccountPasswordPolicy; without it a user
+// needs an identity policy that allows iam:ChangePassword. For the
+// authorizer.
+func (s *Service) UsersMayChangePassword(ctx context.Context) (bool, error) {
+	p, _, err := s.getPasswordPolicy(ctx)
+	if err != nil || p == nil {
+		return false, err
+	}
+	return p.AllowChange, nil
+}
+
 // UpdateAccountPasswordPolicy sets the account password policy. Every
 // parameter left out takes its default; the ranges were checked by the
 // input's validation.

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"slices"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -11,11 +12,34 @@ import (
 // evaluation skips statements that cannot name the requested action.
 type cpolicy struct {
 	stmts []cstmt
-	// bySvc lists, per service, the statements whose Action patterns all
-	// name services literally; other lists the rest (NotAction, "*",
-	// wildcards in the service).
-	bySvc map[string][]int32
+	// bySvc lists, per service (sorted by name), the statements whose
+	// Action patterns all name services literally; other lists the rest
+	// (NotAction, "*", wildcards in the service).
+	bySvc []svcEntry
 	other []int32
+}
+
+type svcEntry struct {
+	svc   string
+	stmts []int32
+}
+
+// lookup returns the statements indexed under svc.
+func (cp *cpolicy) lookup(svc string) []int32 {
+	e := cp.bySvc
+	if len(e) > 16 {
+		i := sort.Search(len(e), func(i int) bool { return e[i].svc >= svc })
+		if i < len(e) && e[i].svc == svc {
+			return e[i].stmts
+		}
+		return nil
+	}
+	for i := range e {
+		if e[i].svc == svc {
+			return e[i].stmts
+		}
+	}
+	return nil
 }
 
 // cstmt is a compiled statement: patterns tokenised, condition values
@@ -44,7 +68,8 @@ const (
 func compile(p *Policy) cpolicy {
 	vars := p.version == Version2012
 	out := make([]cstmt, len(p.statements))
-	cp := cpolicy{stmts: out, bySvc: map[string][]int32{}}
+	cp := cpolicy{stmts: out}
+	bySvc := map[string][]int32{}
 	for i := range p.statements {
 		s := &p.statements[i]
 		c := &out[i]
@@ -84,12 +109,16 @@ func compile(p *Policy) cpolicy {
 		}
 		if svcs, ok := literalServices(c, acts); ok {
 			for _, svc := range svcs {
-				cp.bySvc[svc] = append(cp.bySvc[svc], int32(i))
+				bySvc[svc] = append(bySvc[svc], int32(i))
 			}
 		} else {
 			cp.other = append(cp.other, int32(i))
 		}
 	}
+	for svc, list := range bySvc {
+		cp.bySvc = append(cp.bySvc, svcEntry{svc, list})
+	}
+	sort.Slice(cp.bySvc, func(i, j int) bool { return cp.bySvc[i].svc < cp.bySvc[j].svc })
 	return cp
 }
 

@@ -184,10 +184,9 @@ type state struct {
 	matched  []Match
 	split    bool     // resource has been split into parts
 	resource arnParts // req.Resource split at its first five colons
-	// svc is the lower-case service prefix of the action (svc[:svcLen]);
-	// indexed is false when it cannot be used with the service index.
-	svc     [32]byte
-	svcLen  int
+	// svc is the lower-case service prefix of the action; indexed is
+	// false when it cannot be used with the service index.
+	svc     string
 	indexed bool
 }
 
@@ -197,17 +196,18 @@ func (st *state) initService() {
 	if i := strings.IndexByte(a, ':'); i >= 0 {
 		svc = a[:i]
 	}
-	if len(svc) > len(st.svc) {
-		return
-	}
+	upper := false
 	for k := 0; k < len(svc); k++ {
 		c := svc[k]
 		if c >= utf8.RuneSelf {
 			return
 		}
-		st.svc[k] = lower(c)
+		upper = upper || (c >= 'A' && c <= 'Z')
 	}
-	st.svcLen, st.indexed = len(svc), true
+	if upper {
+		svc = strings.ToLower(svc) // rare: allocates
+	}
+	st.svc, st.indexed = svc, true
 }
 
 func (st *state) resourceParts() *arnParts {
@@ -359,7 +359,7 @@ func evalNamed(st *state, np *NamedPolicy, src Source, g *groupResult) {
 	cp := &p.compiled
 	var list, other []int32
 	if st.indexed {
-		list, other = cp.bySvc[string(st.svc[:st.svcLen])], cp.other
+		list, other = cp.lookup(st.svc), cp.other
 	}
 	for i, j, k := 0, 0, 0; ; {
 		// Walk the statements in document order: all of them, or the

@@ -199,8 +199,10 @@ const (
 // case-insensitively; '*' and '?' are wildcards; there are no variables.
 type actionPattern struct {
 	mode actionMode
-	lit  string
-	toks []token
+	lit  string // lower case
+	// ascii is set when lit is ASCII, enabling the byte-wise comparison.
+	ascii bool
+	toks  []token
 }
 
 func compileAction(a string) actionPattern {
@@ -208,13 +210,22 @@ func compileAction(a string) actionPattern {
 		return actionPattern{mode: actionAll}
 	}
 	toks := tokenize(a, true, false, nil)
-	if lit, ok := literalText(toks); ok {
-		return actionPattern{mode: actionExact, lit: lit}
+	lit, ok := literalText(toks)
+	mode := actionExact
+	if !ok {
+		if len(toks) == 2 && toks[0].kind == tokLit && toks[1].kind == tokStar {
+			lit, mode = toks[0].lit, actionPrefix
+		} else {
+			return actionPattern{mode: actionGlob, toks: toks}
+		}
 	}
-	if len(toks) == 2 && toks[0].kind == tokLit && toks[1].kind == tokStar {
-		return actionPattern{mode: actionPrefix, lit: toks[0].lit}
+	p := actionPattern{mode: mode, lit: strings.ToLower(lit), ascii: true}
+	for i := 0; i < len(p.lit); i++ {
+		if p.lit[i] >= utf8.RuneSelf {
+			p.ascii = false
+		}
 	}
-	return actionPattern{mode: actionGlob, toks: toks}
+	return p
 }
 
 func (p *actionPattern) match(action string) bool {
@@ -222,11 +233,33 @@ func (p *actionPattern) match(action string) bool {
 	case actionAll:
 		return true
 	case actionExact:
-		return len(action) == len(p.lit) && strings.EqualFold(action, p.lit)
+		if p.ascii {
+			return len(action) == len(p.lit) && hasPrefixLower(action, p.lit)
+		}
+		return strings.EqualFold(action, p.lit)
 	case actionPrefix:
-		return len(action) >= len(p.lit) && strings.EqualFold(action[:len(p.lit)], p.lit)
+		if p.ascii {
+			return len(action) >= len(p.lit) && hasPrefixLower(action, p.lit)
+		}
+		_, ok := matchPrefix(action, p.lit, true)
+		return ok
 	}
 	return globMatch(p.toks, nil, action, true)
+}
+
+// hasPrefixLower reports whether s starts with lit, an ASCII lower-case
+// string, ignoring ASCII case. The caller checks len(s) >= len(lit).
+func hasPrefixLower(s, lit string) bool {
+	for i := 0; i < len(lit); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lit[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // ---- ARNs ---------------------------------------------------------------

@@ -291,7 +291,7 @@ func TestChangePasswordFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	allowAll(t, c, "Bob")
+	revoke := allowAll(t, c, "Bob")
 	bob := h.iam(*k.AccessKey.AccessKeyId, *k.AccessKey.SecretAccessKey)
 
 	_, err = bob.ChangePassword(ctx, &iam.ChangePasswordInput{OldPassword: aws.String("not-my-password-1"), NewPassword: aws.String(newPassword)})
@@ -318,12 +318,19 @@ func TestChangePasswordFlow(t *testing.T) {
 	_, err = c.ChangePassword(ctx, &iam.ChangePasswordInput{OldPassword: aws.String(bobPassword), NewPassword: aws.String(newPassword)})
 	wantErr(t, err, "InvalidUserType", 400, "")
 
-	// A policy that does not let users change passwords.
+	// Without AllowUsersToChangePassword, a user needs an identity policy
+	// allowing iam:ChangePassword (Bob has one); without it, the
+	// authorizer refuses.
 	if _, err := c.UpdateAccountPasswordPolicy(ctx, &iam.UpdateAccountPasswordPolicyInput{MinimumPasswordLength: aws.Int32(10)}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = bob.ChangePassword(ctx, &iam.ChangePasswordInput{OldPassword: aws.String(newPassword), NewPassword: aws.String("Fourth-passw0rd")})
+	if _, err := bob.ChangePassword(ctx, &iam.ChangePasswordInput{OldPassword: aws.String(newPassword), NewPassword: aws.String("Fourth-passw0rd")}); err != nil {
+		t.Fatal(err)
+	}
+	revoke()
+	_, err = bob.ChangePassword(ctx, &iam.ChangePasswordInput{OldPassword: aws.String("Fourth-passw0rd"), NewPassword: aws.String("Fifth-passw0rd")})
 	wantErr(t, err, "AccessDenied", 403, "User: arn:aws:iam::"+testAccount+":user/Bob is not authorized to perform: iam:ChangePassword on resource: arn:aws:iam::"+testAccount+":user/Bob because no identity-based policy allows the iam:ChangePassword action")
+	allowAll(t, c, "Bob")
 
 	// A user without a login profile.
 	if _, err := c.UpdateAccountPasswordPolicy(ctx, &iam.UpdateAccountPasswordPolicyInput{AllowUsersToChangePassword: true}); err != nil {
@@ -332,7 +339,7 @@ func TestChangePasswordFlow(t *testing.T) {
 	if _, err := c.DeleteLoginProfile(ctx, &iam.DeleteLoginProfileInput{UserName: aws.String("Bob")}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = bob.ChangePassword(ctx, &iam.ChangePasswordInput{OldPassword: aws.String(newPassword), NewPassword: aws.String("Fourth-passw0rd")})
+	_, err = bob.ChangePassword(ctx, &iam.ChangePasswordInput{OldPassword: aws.String("Fourth-passw0rd"), NewPassword: aws.String("Fifth-passw0rd")})
 	wantErr(t, err, "NoSuchEntity", 404, "Login Profile for User Bob cannot be found.")
 }
 
