@@ -69,6 +69,9 @@ func MalformedPolicyDocument(format string, args ...any) *Error {
 func ValidationError(format string, args ...any) *Error {
 	return New("ValidationError", http.StatusBadRequest, format, args...)
 }
+func InvalidParameterValue(format string, args ...any) *Error {
+	return New("InvalidParameterValue", http.StatusBadRequest, format, args...)
+}
 func AccessDenied(format string, args ...any) *Error {
 	return New("AccessDenied", http.StatusForbidden, format, args...)
 }

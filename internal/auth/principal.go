@@ -54,6 +54,9 @@ type Principal struct {
 	RoleARN         string
 	SessionPolicies []string
 	SessionTags     map[string]string
+	// TransitiveTagKeys are the session tags that carry over when the
+	// session assumes another role.
+	TransitiveTagKeys []string
 }
 
 type principalKey struct{}

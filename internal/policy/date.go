@@ -76,8 +76,9 @@ func parseISODate(s string) (instant, bool) {
 	if !hasT {
 		date, tm, hasT = strings.Cut(s, "t")
 	}
-	parts := strings.Split(date, "-")
-	if len(parts) > 3 {
+	var partsBuf [3]string
+	parts, ok := splitN(date, '-', partsBuf[:0])
+	if !ok {
 		return instant{}, false
 	}
 	year, ok := num(parts[0], 1, 9)
@@ -103,8 +104,9 @@ func parseISODate(s string) (instant, bool) {
 		if i := strings.IndexAny(tm, "Zz+-"); i >= 0 {
 			tm, zone = tm[:i], tm[i:]
 		}
-		hms := strings.Split(tm, ":")
-		if len(hms) > 3 {
+		var hmsBuf [3]string
+		hms, ok := splitN(tm, ':', hmsBuf[:0])
+		if !ok {
 			return instant{}, false
 		}
 		limits := [3]int64{23, 59, 59}
@@ -143,6 +145,23 @@ func parseISODate(s string) (instant, bool) {
 		return instant{}, false
 	}
 	return instant{sec: secs, nsec: nsec}, true
+}
+
+// splitN splits s at sep into at most cap(out) parts, without allocating;
+// ok is false when there are more.
+func splitN(s string, sep byte, out []string) ([]string, bool) {
+	for {
+		i := strings.IndexByte(s, sep)
+		if i < 0 {
+			break
+		}
+		if len(out) == cap(out)-1 {
+			return nil, false
+		}
+		out = append(out, s[:i])
+		s = s[i+1:]
+	}
+	return append(out, s), true
 }
 
 func zoneOffset(z string) (int64, bool) {

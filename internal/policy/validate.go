@@ -592,8 +592,8 @@ func (v *validator) trust() error {
 				return InvalidPrincipal("FEDERATED", f)
 			}
 		}
-		for _, c := range ps.CanonicalUser {
-			return InvalidPrincipal("CANONICALUSER", c)
+		if len(ps.CanonicalUser) > 0 {
+			return InvalidPrincipal("CANONICALUSER", ps.CanonicalUser[0])
 		}
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 )
 
 // userWithKey creates a user and an access key and returns a client signed
@@ -249,4 +250,38 @@ func TestAssumeRoleExternalIDAndExpiry(t *testing.T) {
 	h.clock.Advance(16 * time.Minute)
 	r := h.postToken(url.Values{"Action": {"GetCallerIdentity"}, "Version": {"2011-06-15"}}, *cr.AccessKeyId, *cr.SecretAccessKey, *cr.SessionToken, h.clock.Now())
 	wantEnvelope(t, r, 403, "ExpiredToken", "The security token included in the request is expired")
+}
+
+func TestSessionTagsInConditions(t *testing.T) {
+	h := newHarness(t)
+	c := h.iam()
+	_, erin := userWithKey(t, h, "erin")
+	role, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("Tagged"), AssumeRolePolicyDocument: aws.String(trustUser("erin"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cond := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:ListUsers","sts:AssumeRole"],"Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"blue"}}}]}`
+	c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("Tagged"), PolicyName: aws.String("bytag"), PolicyDocument: aws.String(cond)})
+	assume := func(creds []string, tags []ststypes.Tag, transitive []string) []string {
+		t.Helper()
+		out, err := h.sts(creds...).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: role.Role.Arn, RoleSessionName: aws.String("tt"), Tags: tags, TransitiveTagKeys: transitive})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []string{*out.Credentials.AccessKeyId, *out.Credentials.SecretAccessKey, *out.Credentials.SessionToken}
+	}
+	plain := assume(erin, nil, nil)
+	_, err = h.iam(plain...).ListUsers(ctx, &iam.ListUsersInput{})
+	wantErr(t, err, "AccessDenied", 403, "")
+	blue := assume(erin, []ststypes.Tag{{Key: aws.String("team"), Value: aws.String("blue")}}, []string{"team"})
+	if _, err := h.iam(blue...).ListUsers(ctx, &iam.ListUsersInput{}); err != nil {
+		t.Fatal(err)
+	}
+	// The transitive tag follows a chained session (the role trusts only
+	// erin, so chain through a trust that names the account).
+	c.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("Tagged"), PolicyDocument: aws.String(trustAccount)})
+	chained := assume(blue, nil, nil)
+	if _, err := h.iam(chained...).ListUsers(ctx, &iam.ListUsersInput{}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -87,7 +87,7 @@ func (s *Service) AssumeRole(ctx context.Context, in *stswire.AssumeRoleInput) (
 			lk := strings.ToLower(t.Key)
 			for k := range tags {
 				if strings.ToLower(k) == lk {
-					return nil, apierr.New("InvalidParameterValue", 400, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+					return nil, apierr.InvalidParameterValue("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
 				}
 			}
 			tags[t.Key] = t.Value
@@ -96,11 +96,22 @@ func (s *Service) AssumeRole(ctx context.Context, in *stswire.AssumeRoleInput) (
 		}
 		keys["aws:TagKeys"] = tagKeys
 	}
-	// Transitive tags of a chained session carry over.
-	for k, v := range p.SessionTags {
-		if _, set := tags[k]; !set {
+	// Transitive tags of a chained session carry over (and stay
+	// transitive); they cannot be overridden.
+	transitive := append([]string(nil), p.TransitiveTagKeys...)
+	for _, k := range p.TransitiveTagKeys {
+		if v, ok := p.SessionTags[k]; ok {
+			if _, set := tags[k]; set {
+				return nil, apierr.InvalidParameterValue("One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session.")
+			}
 			tags[k] = v
 		}
+	}
+	for _, k := range in.TransitiveTagKeys {
+		if _, ok := tags[k]; !ok {
+			return nil, apierr.InvalidParameterValue("The specified transitive tag key must be included in the requested tags.")
+		}
+		transitive = append(transitive, k)
 	}
 
 	role, err := s.cfg.Roles.AuthorizeAssumeRole(ctx, p, &AssumeRequest{RoleARN: in.RoleArn, Context: keys})
@@ -161,7 +172,7 @@ func (s *Service) AssumeRole(ctx context.Context, in *stswire.AssumeRoleInput) (
 	sess := &Session{
 		Kind: auth.AssumedRole, AccountID: s.cfg.AccountID, ARN: arn, UserID: role.ID + ":" + sessionName,
 		Name: role.Name, ParentID: role.ID, RoleARN: role.ARN, Issued: now, Expires: now.Add(d),
-		MFA: mfa, MFATime: mfaTime, Policies: sessionPolicies, Tags: tags,
+		MFA: mfa, MFATime: mfaTime, Policies: sessionPolicies, Tags: tags, Transitive: transitive,
 		SourceIdentity: deref(in.SourceIdentity),
 	}
 	creds, err := s.issue(sess)

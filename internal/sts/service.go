@@ -176,19 +176,20 @@ func (s *Service) Resolve(ctx context.Context, akid, token string) (*auth.Princi
 		}
 	}
 	return &auth.Principal{
-		Kind:            sess.Kind,
-		AccountID:       sess.AccountID,
-		ARN:             sess.ARN,
-		UserID:          sess.UserID,
-		Name:            sess.Name,
-		AccessKeyID:     akid,
-		SessionToken:    token,
-		TokenIssued:     sess.Issued,
-		MFA:             sess.MFA,
-		MFAAuthTime:     sess.MFATime,
-		RoleARN:         sess.RoleARN,
-		SessionPolicies: sess.Policies,
-		SessionTags:     sess.Tags,
+		Kind:              sess.Kind,
+		AccountID:         sess.AccountID,
+		ARN:               sess.ARN,
+		UserID:            sess.UserID,
+		Name:              sess.Name,
+		AccessKeyID:       akid,
+		SessionToken:      token,
+		TokenIssued:       sess.Issued,
+		MFA:               sess.MFA,
+		MFAAuthTime:       sess.MFATime,
+		RoleARN:           sess.RoleARN,
+		SessionPolicies:   sess.Policies,
+		SessionTags:       sess.Tags,
+		TransitiveTagKeys: sess.Transitive,
 	}, sess.Secret, nil
 }
 

@@ -34,6 +34,7 @@ type Session struct {
 	RoleARN        string            `json:"ra,omitempty"`
 	Policies       []string          `json:"sp"`
 	Tags           map[string]string `json:"tg,omitempty"`
+	Transitive     []string          `json:"tt,omitempty"`
 	SourceIdentity string            `json:"si,omitempty"`
 }
 
