@@ -382,7 +382,7 @@ func evalNamed(st *state, np *NamedPolicy, src Source, g *groupResult) {
 			return
 		}
 		s := &cp.stmts[idx]
-		if !trace && !s.deny && g.allow {
+		if !trace && !s.deny && g.allow && (src != SourceResource || g.grant == grantFull) {
 			continue // another Allow changes nothing; only Deny can
 		}
 		ok, gr := s.applies(st)

@@ -265,6 +265,7 @@ func TestResourceBasedPolicies(t *testing.T) {
 		{"cross-account, trust only", other, PolicySet{Resource: res(`{"AWS":"arn:aws:iam::444455556666:user/x"}`), ResourceRequired: true}, acct, ImplicitDeny, SourceIdentity},
 		{"cross-account, both", other, PolicySet{Identity: allowAssume, Resource: res(`{"AWS":"444455556666"}`), ResourceRequired: true}, acct, Allow, 0},
 		{"cross-account, identity only", other, PolicySet{Identity: allowAssume, Resource: res(`{"AWS":"111122223333"}`), ResourceRequired: true}, acct, ImplicitDeny, SourceResource},
+		{"best grant of several statements", user, PolicySet{Resource: named(t, stmt(`[{"Effect":"Allow","Action":"sts:*","Principal":{"AWS":"111122223333"}},{"Effect":"Allow","Action":"sts:*","Principal":{"AWS":"arn:aws:iam::111122223333:user/u"}}]`), Resource)}, "", Allow, 0},
 		{"resource deny wins", user, PolicySet{Identity: allowAssume, Resource: named(t, stmt(`{"Effect":"Deny","Action":"sts:*","Principal":{"AWS":"*"}}`), Resource)}, "", ExplicitDeny, SourceResource},
 	}
 	for _, c := range cases {
