@@ -229,19 +229,7 @@ func (s *Service) ownerOf(ctx context.Context, akid string) (*keyOwner, error) {
 
 // userByID reads a user by its unique id.
 func (s *Service) userByID(ctx context.Context, id string) (*userRecord, error) {
-	kv, err := s.st.Get(ctx, schema.UserID(s.account, id))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var u userRecord
-	_, ok, err := s.getJSON(ctx, schema.User(s.account, string(kv.Value)), &u)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return &u, nil
+	return byID[userRecord](ctx, s, schema.UserID(s.account, id), func(lower string) string { return schema.User(s.account, lower) })
 }
 
 // GetAccessKeyLastUsed tells when, where and for which service a key was

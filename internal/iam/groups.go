@@ -36,32 +36,12 @@ func noSuchGroup(name string) error {
 }
 
 func (s *Service) getGroup(ctx context.Context, name string) (*groupRecord, int64, error) {
-	var g groupRecord
-	rev, ok, err := s.getJSON(ctx, schema.Group(s.account, name), &g)
-	if err != nil {
-		return nil, 0, err
-	}
-	if !ok {
-		return nil, 0, noSuchGroup(name)
-	}
-	return &g, rev, nil
+	return getNamed[groupRecord](ctx, s, schema.Group(s.account, name), func() error { return noSuchGroup(name) })
 }
 
 // groupByID reads a group by its unique id (nil if gone).
 func (s *Service) groupByID(ctx context.Context, id string) (*groupRecord, error) {
-	kv, err := s.st.Get(ctx, schema.GroupID(s.account, id))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var g groupRecord
-	_, ok, err := s.getJSON(ctx, schema.Group(s.account, string(kv.Value)), &g)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return &g, nil
+	return byID[groupRecord](ctx, s, schema.GroupID(s.account, id), func(lower string) string { return schema.Group(s.account, lower) })
 }
 
 // CreateGroup creates a group.

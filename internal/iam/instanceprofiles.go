@@ -30,15 +30,7 @@ func noSuchProfile(name string) error {
 }
 
 func (s *Service) getProfile(ctx context.Context, name string) (*profileRecord, int64, error) {
-	var p profileRecord
-	rev, ok, err := s.getJSON(ctx, schema.InstanceProfile(s.account, name), &p)
-	if err != nil {
-		return nil, 0, err
-	}
-	if !ok {
-		return nil, 0, noSuchProfile(name)
-	}
-	return &p, rev, nil
+	return getNamed[profileRecord](ctx, s, schema.InstanceProfile(s.account, name), func() error { return noSuchProfile(name) })
 }
 
 func (s *Service) wireProfile(ctx context.Context, p *profileRecord, withTags bool) (iamwire.InstanceProfile, error) {

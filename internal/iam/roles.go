@@ -66,32 +66,12 @@ func noSuchRole(name string) error {
 }
 
 func (s *Service) getRole(ctx context.Context, name string) (*roleRecord, int64, error) {
-	var r roleRecord
-	rev, ok, err := s.getJSON(ctx, schema.Role(s.account, name), &r)
-	if err != nil {
-		return nil, 0, err
-	}
-	if !ok {
-		return nil, 0, noSuchRole(name)
-	}
-	return &r, rev, nil
+	return getNamed[roleRecord](ctx, s, schema.Role(s.account, name), func() error { return noSuchRole(name) })
 }
 
 // roleByID reads a role by its unique id (nil if gone).
 func (s *Service) roleByID(ctx context.Context, id string) (*roleRecord, error) {
-	kv, err := s.st.Get(ctx, schema.RoleID(s.account, id))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var r roleRecord
-	_, ok, err := s.getJSON(ctx, schema.Role(s.account, string(kv.Value)), &r)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return &r, nil
+	return byID[roleRecord](ctx, s, schema.RoleID(s.account, id), func(lower string) string { return schema.Role(s.account, lower) })
 }
 
 // updateRole applies f to a stored role under optimistic concurrency.

@@ -92,3 +92,33 @@ func mustJSON(v any) []byte {
 	}
 	return b
 }
+
+// getNamed reads a record by key, answering notFound's error when absent.
+func getNamed[T any](ctx context.Context, s *Service, key string, notFound func() error) (*T, int64, error) {
+	var v T
+	rev, ok, err := s.getJSON(ctx, key, &v)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !ok {
+		return nil, 0, notFound()
+	}
+	return &v, rev, nil
+}
+
+// byID reads a record through its unique-id index (nil if either is gone).
+func byID[T any](ctx context.Context, s *Service, idKey string, recordKey func(lower string) string) (*T, error) {
+	kv, err := s.st.Get(ctx, idKey)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var v T
+	_, ok, err := s.getJSON(ctx, recordKey(string(kv.Value)), &v)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &v, nil
+}

@@ -58,15 +58,7 @@ func noSuchUser(name string) error {
 
 // getUser reads a user by name (any case).
 func (s *Service) getUser(ctx context.Context, name string) (*userRecord, int64, error) {
-	var u userRecord
-	rev, ok, err := s.getJSON(ctx, schema.User(s.account, name), &u)
-	if err != nil {
-		return nil, 0, err
-	}
-	if !ok {
-		return nil, 0, noSuchUser(name)
-	}
-	return &u, rev, nil
+	return getNamed[userRecord](ctx, s, schema.User(s.account, name), func() error { return noSuchUser(name) })
 }
 
 // CreateUser creates a user.

@@ -75,19 +75,20 @@ type NamedPolicy struct {
 	// Type is passed through to Match.PolicyType (the simulator's
 	// SourcePolicyType: user, group, role, aws-managed, user-managed,
 	// resource, none).
-	Type   string
+	Type string
+	// Policy is the compiled document.
 	Policy *Policy
 }
 
 // Match identifies a statement that applied to a request.
 type Match struct {
-	PolicyID       string
-	PolicyType     string
-	Source         Source
-	StatementIndex int // 0-based index in the policy's Statement list
-	Sid            string
-	Effect         string // "Allow" or "Deny"
-	Start, End     Position
+	PolicyID       string   // NamedPolicy.ID
+	PolicyType     string   // NamedPolicy.Type
+	Source         Source   // the role of the policy in the evaluation
+	StatementIndex int      // 0-based index in the policy's Statement list
+	Sid            string   // the statement's Sid, "" if none
+	Effect         string   // "Allow" or "Deny"
+	Start, End     Position // the statement's first and last character
 }
 
 // Request is what is being decided.
@@ -142,6 +143,7 @@ type PolicySet struct {
 
 // Result is the outcome of Evaluate.
 type Result struct {
+	// Decision is the outcome.
 	Decision Decision
 	// DeniedBy says which kind of policy denied (explicitly or for lack of
 	// an allow) when Decision is not Allow; see Reason.

@@ -269,9 +269,11 @@ func TestResourceBasedPolicies(t *testing.T) {
 		{"resource deny wins", user, PolicySet{Identity: allowAssume, Resource: named(t, stmt(`{"Effect":"Deny","Action":"sts:*","Principal":{"AWS":"*"}}`), Resource)}, "", ExplicitDeny, SourceResource},
 	}
 	for _, c := range cases {
-		r := Evaluate(&Request{Action: "sts:AssumeRole", Resource: "arn:aws:iam::111122223333:role/target", Principal: c.caller, ResourceAccount: c.resAcct}, &c.set)
-		if r.Decision != c.want || (c.want != Allow && r.DeniedBy != c.deniedBy) {
-			t.Errorf("%s: %v/%v want %v/%v", c.name, r.Decision, r.DeniedBy, c.want, c.deniedBy)
+		for _, trace := range []bool{false, true} {
+			r := Evaluate(&Request{Action: "sts:AssumeRole", Resource: "arn:aws:iam::111122223333:role/target", Principal: c.caller, ResourceAccount: c.resAcct, Trace: trace}, &c.set)
+			if r.Decision != c.want || (c.want != Allow && r.DeniedBy != c.deniedBy) {
+				t.Errorf("%s (trace %v): %v/%v want %v/%v", c.name, trace, r.Decision, r.DeniedBy, c.want, c.deniedBy)
+			}
 		}
 	}
 }

@@ -52,6 +52,7 @@ func FuzzEvaluate(f *testing.F) {
 		stmt(`{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"AWS":["123456789012","arn:aws:iam::123456789012:role/r"]},"Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"},"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}`),
 		stmt(`{"Effect":"Deny","Action":"s?:*","Resource":"arn:aws:*:*:*:*","Condition":{"NumericGreaterThan":{"k:n":"5"},"Null":{"k:x":"false"},"ArnNotLike":{"k:a":"arn:aws:iam::*:role/${aws:username, 'x'}"}}}`),
 	}
+	seeds = append(seeds, stmt(`[{"Effect":"Allow","Action":"sts:*","Principal":{"AWS":"123456789012"}},{"Effect":"Allow","Action":"sts:*","Principal":{"AWS":"arn:aws:iam::123456789012:role/r"}},{"Effect":"Allow","Action":"sts:*","Principal":{"AWS":"arn:aws:sts::123456789012:assumed-role/r/alice"}}]`))
 	for _, s := range seeds {
 		f.Add(s, "iam:GetUser", "arn:aws:iam::123456789012:user/alice", "aws:username", "alice")
 		f.Add(s, "S3:GetObject", "arn:aws:s3:::b/k:x", "aws:TagKeys", "a")

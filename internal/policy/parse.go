@@ -83,19 +83,19 @@ func (e Effect) String() string {
 // from 1 (columns in characters), as the simulator's StartPosition and
 // EndPosition report them.
 type Position struct {
-	Line   int
-	Column int
+	Line   int // from 1
+	Column int // from 1, in characters
 }
 
 // PrincipalSet is the value of a Principal or NotPrincipal element.
 type PrincipalSet struct {
 	// All is set for the bare form "Principal": "*".
 	All bool
-	// Values of the principal-map keys, as written.
-	AWS           []string
-	Service       []string
-	Federated     []string
-	CanonicalUser []string
+	// Values of the principal-map keys, as written; nil when absent.
+	AWS           []string // accounts, ARNs, unique IDs or "*"
+	Service       []string // service principals, e.g. "ec2.amazonaws.com"
+	Federated     []string // identity providers
+	CanonicalUser []string // S3 canonical user IDs
 }
 
 // Condition is one key test of a Condition block: one operator, one key and
@@ -109,15 +109,15 @@ type Condition struct {
 // Statement is one validated statement, as written in the document. Slices
 // are nil when the element is absent.
 type Statement struct {
-	Sid          string
-	Effect       Effect
-	Principal    *PrincipalSet
-	NotPrincipal *PrincipalSet
-	Action       []string
+	Sid          string        // "" when absent
+	Effect       Effect        // EffectAllow or EffectDeny
+	Principal    *PrincipalSet // nil when absent
+	NotPrincipal *PrincipalSet // nil when absent
+	Action       []string      // a bare string becomes a one-element slice
 	NotAction    []string
 	Resource     []string
 	NotResource  []string
-	Conditions   []Condition
+	Conditions   []Condition // one entry per operator and key, in document order
 	// Start and End delimit the statement object in the document.
 	Start, End Position
 }

@@ -27,6 +27,7 @@ const (
 
 // Caller describes who makes a request, as far as Principal matching needs.
 type Caller struct {
+	// Type is the kind of caller.
 	Type PrincipalType
 	// Account is the caller's 12-digit account ID.
 	Account string
