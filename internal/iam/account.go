@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/iamd/iamd/internal/policy"
 	"github.com/iamd/iamd/internal/schema"
 	"github.com/iamd/iamd/internal/wire/iamwire"
 )
@@ -17,8 +18,8 @@ func accountQuotas() map[string]int32 {
 		"AccessKeysPerUserQuota": maxAccessKeys, "SigningCertificatesPerUserQuota": 2,
 		"AttachedPoliciesPerUserQuota": maxAttachedPolicies, "AttachedPoliciesPerGroupQuota": maxAttachedPolicies,
 		"AttachedPoliciesPerRoleQuota": maxAttachedPolicies, "VersionsPerPolicyQuota": maxPolicyVersions,
-		"PolicySizeQuota": maxPolicySize, "UserPolicySizeQuota": 2048, "GroupPolicySizeQuota": 5120,
-		"RolePolicySizeQuota": 10240, "AssumeRolePolicySizeQuota": maxTrustPolicySize, "PolicyVersionsInUseQuota": 10000,
+		"PolicySizeQuota": policy.ManagedPolicySizeQuota, "UserPolicySizeQuota": policy.UserInlineSizeQuota, "GroupPolicySizeQuota": policy.GroupInlineSizeQuota,
+		"RolePolicySizeQuota": policy.RoleInlineSizeQuota, "AssumeRolePolicySizeQuota": policy.TrustPolicySizeQuota, "PolicyVersionsInUseQuota": 10000,
 		"GlobalEndpointTokenVersion": 1,
 	}
 }

@@ -17,11 +17,11 @@ import (
 func inlineQuota(kind string) int {
 	switch kind {
 	case "group":
-		return 5120
+		return policy.GroupInlineSizeQuota
 	case "role":
-		return 10240
+		return policy.RoleInlineSizeQuota
 	}
-	return 2048
+	return policy.UserInlineSizeQuota
 }
 
 // putInline creates or replaces an inline policy, keeping the entity's
@@ -47,7 +47,7 @@ func (s *Service) putInline(ctx context.Context, kind, entityName, policyName, d
 			}
 		}
 		if total > inlineQuota(kind) {
-			return apierr.LimitExceeded("Maximum policy size of %d bytes exceeded for %s %s", inlineQuota(kind), kind, e.name)
+			return policy.InlineSizeExceeded(kind, e.name, inlineQuota(kind))
 		}
 		_, err = s.st.Apply(ctx, []store.Cond{{Key: e.key, ModRevision: e.rev}}, []store.Op{
 			{Key: e.key, Value: e.raw},

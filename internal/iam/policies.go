@@ -18,7 +18,6 @@ import (
 // Quotas of managed policies.
 const (
 	maxPolicyVersions = 5
-	maxPolicySize     = 6144
 )
 
 // policyRecord is a customer managed policy as stored, with its versions.

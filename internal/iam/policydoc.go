@@ -14,10 +14,7 @@ func (s *Service) checkManagedDocument(doc string) error {
 	if _, err := policy.ParseManaged(doc); err != nil {
 		return err
 	}
-	if policy.SizeWithoutWhitespace(doc) > maxPolicySize {
-		return apierr.LimitExceeded("Cannot exceed quota for PolicySize: %d", maxPolicySize)
-	}
-	return nil
+	return policy.CheckManagedSize(doc)
 }
 
 // checkInlineDocument validates an inline policy document.
@@ -26,9 +23,6 @@ func (s *Service) checkInlineDocument(doc string) error {
 	return err
 }
 
-// maxTrustPolicySize is AWS's default quota for a role trust policy.
-const maxTrustPolicySize = 2048
-
 // checkTrustDocument validates a role trust policy. Like AWS, it refuses
 // principals naming users or roles of this account that do not exist.
 func (s *Service) checkTrustDocument(ctx context.Context, doc string) error {
@@ -36,8 +30,8 @@ func (s *Service) checkTrustDocument(ctx context.Context, doc string) error {
 	if err != nil {
 		return err
 	}
-	if policy.SizeWithoutWhitespace(doc) > maxTrustPolicySize {
-		return apierr.LimitExceeded("Cannot exceed quota for ACLSizePerRole: %d", maxTrustPolicySize)
+	if err := policy.CheckTrustSize(doc, policy.TrustPolicySizeQuota); err != nil {
+		return err
 	}
 	for _, arn := range p.AWSPrincipals() {
 		ok, err := s.principalExists(ctx, arn)
@@ -45,7 +39,7 @@ func (s *Service) checkTrustDocument(ctx context.Context, doc string) error {
 			return err
 		}
 		if !ok {
-			return apierr.MalformedPolicyDocument("Invalid principal in policy: \"AWS\":\"%s\"", arn)
+			return policy.InvalidPrincipal("AWS", arn)
 		}
 	}
 	return nil

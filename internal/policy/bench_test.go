@@ -110,3 +110,36 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEvaluate10x10NoIndex is the worst case for the service index:
+// every statement uses NotAction or a wildcard service, so all 100 are
+// examined.
+func BenchmarkEvaluate10x10NoIndex(b *testing.B) {
+	set := &PolicySet{}
+	for p := 0; p < 10; p++ {
+		var stmts []string
+		for s := 0; s < 10; s++ {
+			if s%2 == 0 {
+				stmts = append(stmts, fmt.Sprintf(`{"Effect":"Allow","NotAction":["iam:*","sts:*"],"Resource":"arn:aws:s3:::bucket-%d/*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}`, s))
+			} else {
+				stmts = append(stmts, fmt.Sprintf(`{"Effect":"Allow","Action":"*:Describe%d*","Resource":"*"}`, s))
+			}
+		}
+		if p == 9 {
+			stmts[9] = `{"Effect":"Allow","Action":"*:GetUser","Resource":"arn:aws:iam::123456789012:user/${aws:username}"}`
+		}
+		pol, err := Parse(`{"Version":"2012-10-17","Statement":[`+strings.Join(stmts, ",")+`]}`, Identity)
+		if err != nil {
+			b.Fatal(err)
+		}
+		set.Identity = append(set.Identity, NamedPolicy{Policy: pol})
+	}
+	req := benchRequest()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if Evaluate(req, set).Decision != Allow {
+			b.Fatal("not allowed")
+		}
+	}
+}

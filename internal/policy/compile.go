@@ -8,15 +8,19 @@ import (
 )
 
 // cpolicy is a compiled policy: its statements plus an index from the
-// (lower-case) service prefix of their actions to statement positions, so
-// evaluation skips statements that cannot name the requested action.
+// (lower-case) service prefix of their actions to the statements that can
+// apply, so evaluation skips statements that cannot name the action.
 type cpolicy struct {
 	stmts []cstmt
-	// bySvc lists, per service (sorted by name), the statements whose
-	// Action patterns all name services literally; other lists the rest
-	// (NotAction, "*", wildcards in the service).
+	// bySvc maps a service (entries sorted by name) to the positions, in
+	// document order, of the statements whose Action patterns name it,
+	// merged with other.
 	bySvc []svcEntry
+	// other lists the statements that must be considered for every action
+	// (NotAction, "*", wildcards in the service).
 	other []int32
+	// all lists every statement, for actions the index cannot serve.
+	all []int32
 }
 
 type svcEntry struct {
@@ -24,22 +28,27 @@ type svcEntry struct {
 	stmts []int32
 }
 
-// lookup returns the statements indexed under svc.
-func (cp *cpolicy) lookup(svc string) []int32 {
+// candidates returns the positions of the statements that may apply to an
+// action of service svc (lower case); indexed=false means the service
+// could not be derived and every statement must be considered.
+func (cp *cpolicy) candidates(svc string, indexed bool) []int32 {
+	if !indexed {
+		return cp.all
+	}
 	e := cp.bySvc
 	if len(e) > 16 {
 		i := sort.Search(len(e), func(i int) bool { return e[i].svc >= svc })
 		if i < len(e) && e[i].svc == svc {
 			return e[i].stmts
 		}
-		return nil
+		return cp.other
 	}
 	for i := range e {
-		if e[i].svc == svc {
+		if k := e[i].svc; len(k) == len(svc) && (len(k) == 0 || k[0] == svc[0]) && k == svc {
 			return e[i].stmts
 		}
 	}
-	return nil
+	return cp.other
 }
 
 // cstmt is a compiled statement: patterns tokenised, condition values
@@ -116,7 +125,13 @@ func compile(p *Policy) cpolicy {
 		}
 	}
 	for svc, list := range bySvc {
-		cp.bySvc = append(cp.bySvc, svcEntry{svc, list})
+		merged := append(slices.Clone(list), cp.other...)
+		slices.Sort(merged)
+		cp.bySvc = append(cp.bySvc, svcEntry{svc, merged})
+	}
+	cp.all = make([]int32, len(out))
+	for i := range cp.all {
+		cp.all[i] = int32(i)
 	}
 	sort.Slice(cp.bySvc, func(i, j int) bool { return cp.bySvc[i].svc < cp.bySvc[j].svc })
 	return cp

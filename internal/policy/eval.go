@@ -214,7 +214,7 @@ func (st *state) initService() {
 
 func (st *state) resourceParts() *arnParts {
 	if !st.split {
-		st.resource = splitARN(st.req.Resource)
+		st.resource.split(st.req.Resource)
 		st.split = true
 	}
 	return &st.resource
@@ -243,6 +243,9 @@ type groupResult struct {
 //
 // The root user is not special-cased: callers skip evaluation for it.
 func Evaluate(req *Request, set *PolicySet) Result {
+	if set == nil {
+		return Result{Decision: ImplicitDeny, DeniedBy: SourceIdentity}
+	}
 	st := state{req: req, env: env{ctx: req.Context, trace: req.Trace}, boundary: set.Boundary != nil}
 	st.initService()
 	var res Result
@@ -359,30 +362,7 @@ func evalNamed(st *state, np *NamedPolicy, src Source, g *groupResult) {
 	}
 	trace := st.env.trace
 	cp := &p.compiled
-	var list, other []int32
-	if st.indexed {
-		list, other = cp.lookup(st.svc), cp.other
-	}
-	for i, j, k := 0, 0, 0; ; {
-		// Walk the statements in document order: all of them, or the
-		// merge of the service's list and the catch-all list.
-		var idx int
-		switch {
-		case !st.indexed:
-			if k >= len(cp.stmts) {
-				return
-			}
-			idx = k
-			k++
-		case i < len(list) && (j >= len(other) || list[i] < other[j]):
-			idx = int(list[i])
-			i++
-		case j < len(other):
-			idx = int(other[j])
-			j++
-		default:
-			return
-		}
+	for _, idx := range cp.candidates(st.svc, st.indexed) {
 		s := &cp.stmts[idx]
 		if !trace && !s.deny && g.allow && (src != SourceResource || g.grant == grantFull) {
 			continue // another Allow changes nothing; only Deny can
@@ -418,9 +398,19 @@ func evalNamed(st *state, np *NamedPolicy, src Source, g *groupResult) {
 func (s *cstmt) applies(st *state) (bool, grant) {
 	req := st.req
 	m := false
+	action := req.Action
 	for i := range s.actions {
-		if s.actions[i].match(req.Action) {
-			m = true
+		a := &s.actions[i]
+		// The common ASCII exact/prefix cases inline; the rest in match.
+		switch {
+		case a.mode == actionExact && a.ascii:
+			m = len(action) == len(a.lit) && hasPrefixLower(action, a.lit)
+		case a.mode == actionPrefix && a.ascii:
+			m = len(action) >= len(a.lit) && hasPrefixLower(action, a.lit)
+		default:
+			m = a.match(action)
+		}
+		if m {
 			break
 		}
 	}

@@ -122,14 +122,51 @@ func globMatch(toks []token, res []string, s string, fold bool) bool {
 		} else if si == len(s) {
 			return true
 		}
-		// Mismatch: let the last '*' swallow one more character.
+		// Mismatch: let the last '*' swallow one more character…
 		if starT < 0 || starS >= len(s) {
 			return false
 		}
 		_, w := utf8.DecodeRuneInString(s[starS:])
 		starS += w
+		// …or, when a literal follows it, skip to where its first byte
+		// occurs.
+		if next := starT + 1; next < len(toks) && toks[next].kind == tokLit {
+			if j, ok := skipTo(s[starS:], toks[next].lit[0], fold); ok {
+				if j < 0 {
+					return false
+				}
+				starS += j
+			}
+		}
 		ti, si = starT+1, starS
 	}
+}
+
+// skipTo returns the index of the first byte of s that can start a match
+// of a literal beginning with c (-1 if none), or ok=false when c gives no
+// safe shortcut (non-ASCII, or an ASCII letter with non-ASCII case
+// equivalents under Unicode folding: k, s).
+func skipTo(s string, c byte, fold bool) (int, bool) {
+	if c >= utf8.RuneSelf {
+		return 0, false
+	}
+	if !fold {
+		return strings.IndexByte(s, c), true
+	}
+	lc := lower(c)
+	if lc == 'k' || lc == 's' {
+		return 0, false
+	}
+	if lc < 'a' || lc > 'z' {
+		return strings.IndexByte(s, c), true
+	}
+	uc := lc - ('a' - 'A')
+	for i := 0; i < len(s); i++ {
+		if s[i] == lc || s[i] == uc {
+			return i, true
+		}
+	}
+	return -1, true
 }
 
 // matchPrefix reports whether s starts with lit and how many bytes of s
@@ -273,7 +310,14 @@ type arnParts struct {
 }
 
 func splitARN(s string) arnParts {
-	a := arnParts{full: s}
+	var a arnParts
+	a.split(s)
+	return a
+}
+
+// split fills a from s (a must be zero).
+func (a *arnParts) split(s string) {
+	a.full = s
 	off := 0
 	for a.n < 5 {
 		j := strings.IndexByte(s[off:], ':')
@@ -286,7 +330,6 @@ func splitARN(s string) arnParts {
 	}
 	a.parts[a.n], a.start[a.n] = s[off:], off
 	a.n++
-	return a
 }
 
 // segKind classifies a compiled ARN segment for fast matching.

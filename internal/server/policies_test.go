@@ -106,7 +106,7 @@ func TestManagedPoliciesAndVersions(t *testing.T) {
 	wantErr(t, err, "MalformedPolicyDocument", 400, "Syntax errors in policy.")
 	big := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::123456789012:user/` + strings.Repeat("a", 6200) + `"}]}`
 	_, err = c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("Big"), PolicyDocument: aws.String(big)})
-	wantErr(t, err, "LimitExceeded", 409, "Cannot exceed quota for PolicySize: 6144")
+	wantErr(t, err, "LimitExceeded", 409, "Cannot exceed the quota for PolicySize: 6144.")
 	for i := 2; i <= 5; i++ {
 		v, err := c.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: p.Arn, PolicyDocument: aws.String(allowGetUsers), SetAsDefault: i == 3})
 		if err != nil || *v.PolicyVersion.VersionId != fmt.Sprintf("v%d", i) {
