@@ -54,6 +54,9 @@ type Principal struct {
 	RoleARN         string
 	SessionPolicies []string
 	SessionTags     map[string]string
+	// Tags are an IAM user's tags (aws:PrincipalTag), when the resolver
+	// read them with the key; nil means not known.
+	Tags map[string]string
 	// TransitiveTagKeys are the session tags that carry over when the
 	// session assumes another role.
 	TransitiveTagKeys []string

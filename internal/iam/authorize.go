@@ -267,6 +267,12 @@ func (s *Service) principalTags(ctx context.Context, p *auth.Principal, c policy
 	var tags []tag
 	switch p.Kind {
 	case auth.User:
+		if p.Tags != nil {
+			for k, v := range p.Tags {
+				c.Set("aws:PrincipalTag/"+k, v)
+			}
+			return nil
+		}
 		u, err := s.userByID(ctx, p.UserID)
 		if err != nil || u == nil {
 			return err

@@ -15,6 +15,23 @@ func (s *Service) Resolve(ctx context.Context, akid, token string) (*auth.Princi
 	if token != "" || !strings.HasPrefix(akid, "AKIA") {
 		return nil, "", nil
 	}
+	rev, err := s.st.Revision(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if hit, ok := s.keys.get(rev, akid); ok {
+		p := hit.principal
+		return &p, hit.secret, nil
+	}
+	p, secret, err := s.resolve(ctx, akid)
+	if err == nil && p != nil {
+		s.keys.put(rev, akid, &resolvedKey{principal: *p, secret: secret})
+	}
+	return p, secret, err
+}
+
+// resolve reads an access key and its user from the store.
+func (s *Service) resolve(ctx context.Context, akid string) (*auth.Principal, string, error) {
 	o, err := s.ownerOf(ctx, akid)
 	if err != nil || o == nil {
 		return nil, "", err
@@ -41,6 +58,10 @@ func (s *Service) Resolve(ctx context.Context, akid, token string) (*auth.Princi
 	if err != nil {
 		return nil, "", err
 	}
+	tags := make(map[string]string, len(u.Tags))
+	for _, t := range u.Tags {
+		tags[t.Key] = t.Value
+	}
 	return &auth.Principal{
 		Kind:        auth.User,
 		AccountID:   s.account,
@@ -48,6 +69,7 @@ func (s *Service) Resolve(ctx context.Context, akid, token string) (*auth.Princi
 		UserID:      u.ID,
 		Name:        u.Name,
 		AccessKeyID: akid,
+		Tags:        tags,
 	}, string(secret), nil
 }
 
@@ -57,11 +79,19 @@ func (s *Service) Authenticated(ctx context.Context, p *auth.Principal, service,
 	if p == nil || p.Kind != auth.User || p.SessionToken != "" {
 		return nil
 	}
+	now := s.now()
+	if s.keys.recentlyUsed(p.AccessKeyID, service, region, now) {
+		return nil
+	}
 	u, err := s.userByID(ctx, p.UserID)
 	if err != nil || u == nil {
 		return err
 	}
-	return s.recordUse(ctx, u, p.AccessKeyID, service, region)
+	if err := s.recordUse(ctx, u, p.AccessKeyID, service, region); err != nil {
+		return err
+	}
+	s.keys.used(p.AccessKeyID, service, region, now)
+	return nil
 }
 
 // Exists tells whether a user (by unique id) still exists; sessions whose

@@ -33,12 +33,13 @@ type Service struct {
 	now       func() time.Time
 	rand      io.Reader
 	catalogue *managed.Catalogue
+	keys      *keyCache
 	sealer    *secrets.Sealer
 }
 
 // New returns a Service.
 func New(cfg Config) *Service {
-	return &Service{st: cfg.Store, account: cfg.AccountID, now: cfg.Now, rand: cfg.Rand, sealer: cfg.Sealer, catalogue: cfg.Catalogue}
+	return &Service{st: cfg.Store, account: cfg.AccountID, now: cfg.Now, rand: cfg.Rand, sealer: cfg.Sealer, catalogue: cfg.Catalogue, keys: newKeyCache()}
 }
 
 // AccountID is the account this service manages.
