@@ -53,14 +53,15 @@ func (s *Service) AuthorizeAssumeRole(ctx context.Context, p *auth.Principal, re
 		}
 		return nil, err
 	}
-	trust, err := policy.Parse(r.Trust, policy.Trust)
+	trust, err := s.compiled(r.Trust, policy.Trust)
 	if err != nil {
 		return nil, err
 	}
-	set, err := s.loadPolicySet(ctx, p)
+	shared, err := s.policySet(ctx, p)
 	if err != nil {
 		return nil, err
 	}
+	set := *shared // the cached set is shared: add the trust policy to a copy
 	set.Resource = &policy.NamedPolicy{ID: "trust-policy", Type: "resource", Policy: trust}
 	set.ResourceRequired = true
 	rc, err := s.requestContext(ctx, p, nil, nil)
@@ -74,7 +75,7 @@ func (s *Service) AuthorizeAssumeRole(ctx context.Context, p *auth.Principal, re
 	for _, t := range r.Tags {
 		mc.Set("iam:ResourceTag/"+t.Key, t.Value)
 	}
-	res := policy.Evaluate(&policy.Request{Action: action, Resource: req.RoleARN, Context: mc, Principal: caller(p), ResourceAccount: s.account}, set)
+	res := policy.Evaluate(&policy.Request{Action: action, Resource: req.RoleARN, Context: mc, Principal: caller(p), ResourceAccount: s.account}, &set)
 	if res.Decision != policy.Allow {
 		return nil, denied(res)
 	}

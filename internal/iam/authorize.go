@@ -23,16 +23,22 @@ import (
 // membership or boundary takes effect on the very next request.
 type Authorizer struct {
 	s *Service
-
-	mu    sync.Mutex
-	rev   int64
-	cache map[string]*policy.PolicySet
 }
 
 // NewAuthorizer returns the authorizer for a service.
 func NewAuthorizer(s *Service) *Authorizer {
-	return &Authorizer{s: s, cache: map[string]*policy.PolicySet{}}
+	return &Authorizer{s: s}
 }
+
+// setCache keeps each principal's compiled policy set for as long as the
+// store revision it was gathered at is current.
+type setCache struct {
+	mu   sync.Mutex
+	rev  int64
+	sets map[string]*policy.PolicySet
+}
+
+func newSetCache() *setCache { return &setCache{sets: map[string]*policy.PolicySet{}} }
 
 // needsNoPermission tells the actions AWS allows to anyone who can sign a
 // request.
@@ -55,7 +61,7 @@ func (a *Authorizer) Authorize(ctx context.Context, p *auth.Principal, op *api.O
 			return err
 		}
 	}
-	set, err := a.policySet(ctx, p)
+	set, err := a.s.policySet(ctx, p)
 	if err != nil {
 		return err
 	}
@@ -76,32 +82,33 @@ func accessDenied(principal, action, resource string, res policy.Result) error {
 }
 
 // policySet returns the principal's compiled policies, cached until the
-// store changes.
-func (a *Authorizer) policySet(ctx context.Context, p *auth.Principal) (*policy.PolicySet, error) {
-	rev, err := a.s.st.Revision(ctx)
+// store changes. The set is shared: callers must not modify it.
+func (s *Service) policySet(ctx context.Context, p *auth.Principal) (*policy.PolicySet, error) {
+	rev, err := s.st.Revision(ctx)
 	if err != nil {
 		return nil, err
 	}
-	key := p.UserID
-	a.mu.Lock()
-	if a.rev != rev {
-		a.rev = rev
-		clear(a.cache)
+	key := p.UserID + "\x00" + p.SessionToken
+	c := s.sets
+	c.mu.Lock()
+	if c.rev != rev || len(c.sets) >= maxCachedKeys {
+		c.rev = rev
+		clear(c.sets)
 	}
-	set, ok := a.cache[key]
-	a.mu.Unlock()
+	set, ok := c.sets[key]
+	c.mu.Unlock()
 	if ok {
 		return set, nil
 	}
-	set, err = a.s.loadPolicySet(ctx, p)
+	set, err = s.loadPolicySet(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	a.mu.Lock()
-	if a.rev == rev {
-		a.cache[key] = set
+	c.mu.Lock()
+	if c.rev == rev {
+		c.sets[key] = set
 	}
-	a.mu.Unlock()
+	c.mu.Unlock()
 	return set, nil
 }
 
@@ -141,7 +148,7 @@ func (s *Service) loadPolicySet(ctx context.Context, p *auth.Principal) (*policy
 		}
 		kind, id, boundary = "role", r.ID, r.Boundary
 		for i, doc := range p.SessionPolicies {
-			sp, err := policy.Parse(doc, policy.Session)
+			sp, err := s.compiled(doc, policy.Session)
 			if err != nil {
 				return nil, err
 			}
@@ -161,7 +168,7 @@ func (s *Service) loadPolicySet(ctx context.Context, p *auth.Principal) (*policy
 		if err != nil {
 			return nil, err
 		}
-		bp, err := policy.Parse(m.defaultDoc(), policy.Identity)
+		bp, err := s.compiled(m.defaultDoc(), policy.Identity)
 		if err != nil {
 			return nil, err
 		}
@@ -177,7 +184,7 @@ func (s *Service) addEntityPolicies(ctx context.Context, set *policy.PolicySet, 
 		return err
 	}
 	for _, nd := range inline {
-		p, err := policy.Parse(nd[1], policy.Identity)
+		p, err := s.compiled(nd[1], policy.Identity)
 		if err != nil {
 			return err
 		}
@@ -196,7 +203,7 @@ func (s *Service) addEntityPolicies(ctx context.Context, set *policy.PolicySet, 
 			}
 			return err
 		}
-		p, err := policy.Parse(m.defaultDoc(), policy.Identity)
+		p, err := s.compiled(m.defaultDoc(), policy.Identity)
 		if err != nil {
 			return err
 		}

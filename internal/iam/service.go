@@ -34,12 +34,14 @@ type Service struct {
 	rand      io.Reader
 	catalogue *managed.Catalogue
 	keys      *keyCache
+	policies  *compiledCache
+	sets      *setCache
 	sealer    *secrets.Sealer
 }
 
 // New returns a Service.
 func New(cfg Config) *Service {
-	return &Service{st: cfg.Store, account: cfg.AccountID, now: cfg.Now, rand: cfg.Rand, sealer: cfg.Sealer, catalogue: cfg.Catalogue, keys: newKeyCache()}
+	return &Service{st: cfg.Store, account: cfg.AccountID, now: cfg.Now, rand: cfg.Rand, sealer: cfg.Sealer, catalogue: cfg.Catalogue, keys: newKeyCache(), policies: newCompiledCache(), sets: newSetCache()}
 }
 
 // AccountID is the account this service manages.
