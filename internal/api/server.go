@@ -133,6 +133,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fail(apierr.InvalidAction("The action or operation requested is invalid. Verify that the action is typed correctly."))
 			return
 		}
+		if s.Table.Known(version, action) {
+			fail(apierr.InvalidAction("The operation %s is not implemented by iamd.", action))
+			return
+		}
 		v := version
 		if v == "" {
 			v = "NO_VERSION_SPECIFIED"

@@ -198,3 +198,10 @@ func RoleInstanceProfile(account, roleID, profileName string) string {
 // DeletionTask is a service-linked role deletion task:
 // a/<acct>/slr-deletion/<task-id>.
 func DeletionTask(account, taskID string) string { return acct(account) + "slr-deletion/" + taskID }
+
+// AccountAlias holds the account's alias (at most one).
+func AccountAlias(account string) string { return acct(account) + "alias" }
+
+// AliasOwner maps an alias to the account using it, so aliases are unique
+// across the store: alias/<alias>.
+func AliasOwner(alias string) string { return "alias/" + alias }

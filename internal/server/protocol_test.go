@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 )
 
 type rawResp struct {
@@ -152,5 +153,27 @@ func TestProtocolErrors(t *testing.T) {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if r := h.do(req); r.status != 404 || !strings.Contains(r.body, "<Code>MalformedQueryString</Code>") {
 		t.Fatalf("malformed: %d %s", r.status, r.body)
+	}
+}
+
+func TestKnownButUnimplementedAndAliases(t *testing.T) {
+	h := newHarness(t)
+	now := time.Now()
+	wantEnvelope(t, h.post(url.Values{"Action": {"UploadServerCertificate"}, "Version": {"2010-05-08"}}, rootKey, rootSecret, now),
+		400, "InvalidAction", "The operation UploadServerCertificate is not implemented by iamd.")
+	c := h.iam()
+	if _, err := c.CreateAccountAlias(ctx, &iam.CreateAccountAliasInput{AccountAlias: aws.String("my-corp")}); err != nil {
+		t.Fatal(err)
+	}
+	l, err := c.ListAccountAliases(ctx, &iam.ListAccountAliasesInput{})
+	if err != nil || len(l.AccountAliases) != 1 || l.AccountAliases[0] != "my-corp" {
+		t.Fatal(l, err)
+	}
+	_, err = c.CreateAccountAlias(ctx, &iam.CreateAccountAliasInput{AccountAlias: aws.String("bad--alias")})
+	wantErr(t, err, "ValidationError", 400, "")
+	_, err = c.DeleteAccountAlias(ctx, &iam.DeleteAccountAliasInput{AccountAlias: aws.String("other")})
+	wantErr(t, err, "NoSuchEntity", 404, "The account alias other cannot be found.")
+	if _, err := c.DeleteAccountAlias(ctx, &iam.DeleteAccountAliasInput{AccountAlias: aws.String("my-corp")}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -25,6 +25,8 @@ import (
 	"github.com/iamd/iamd/internal/store"
 	"github.com/iamd/iamd/internal/store/bolt"
 	"github.com/iamd/iamd/internal/sts"
+	"github.com/iamd/iamd/internal/wire/iamwire"
+	"github.com/iamd/iamd/internal/wire/stswire"
 )
 
 // Config is what an iamd instance is built from.
@@ -138,6 +140,8 @@ func open(ctx context.Context, cfg Config, st store.Store) (*Instance, error) {
 	})
 	iamAPI, stsAPI := iam.API(), sts.API()
 	table := api.NewTable()
+	table.Declare(iamAPI, iamwire.Operations)
+	table.Declare(stsAPI, stswire.Operations)
 	table.Add(iamSvc.Operations(iamAPI)...)
 	table.Add(stsSvc.Operations(stsAPI)...)
 
