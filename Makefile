@@ -26,6 +26,9 @@ fuzz:
 	$(GO) test ./internal/wire -run '^$$' -fuzz FuzzDecode -fuzztime 30s
 	$(GO) test ./internal/auth/sigv4 -run '^$$' -fuzz FuzzParseAuthorization -fuzztime 30s
 	$(GO) test ./internal/auth/sigv4 -run '^$$' -fuzz FuzzVerify -fuzztime 30s
+	$(GO) test ./internal/policy -run '^$$' -fuzz FuzzParse -fuzztime 30s
+	$(GO) test ./internal/policy -run '^$$' -fuzz FuzzEvaluate -fuzztime 30s
+	$(GO) test ./internal/server -run '^$$' -fuzz FuzzQueryAPI -fuzztime 30s
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -25,7 +25,7 @@ func (c *fakeClock) Now() time.Time          { return c.t }
 func (c *fakeClock) Advance(d time.Duration) { c.t = c.t.Add(d) }
 
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	inst  *Instance
 	srv   *httptest.Server
 	dir   string
@@ -34,7 +34,7 @@ type harness struct {
 
 // newHarness starts an in-process iamd on a fresh data dir. The clock is
 // real unless the test sets h.clock.
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	h := &harness{t: t, dir: t.TempDir()}
 	h.start()
