@@ -26,8 +26,7 @@ func (rootAuth) Authenticate(context.Context, *http.Request, []byte) (*auth.Prin
 func FuzzQueryAPI(f *testing.F) {
 	h := newHarness(f)
 	srv := h.inst.Handler.(*api.Server)
-	fuzzed := *srv
-	fuzzed.Auth = rootAuth{}
+	fuzzed := &api.Server{Table: srv.Table, Auth: rootAuth{}, Authz: srv.Authz, Now: srv.Now, NewID: srv.NewID, Logger: srv.Logger, Services: srv.Services}
 	for _, seed := range []string{
 		"Action=CreateUser&Version=2010-05-08&UserName=Bob&Tags.member.1.Key=k&Tags.member.1.Value=v",
 		"Action=CreatePolicy&Version=2010-05-08&PolicyName=p&PolicyDocument=%7B%22Version%22%3A%222012-10-17%22%7D",
