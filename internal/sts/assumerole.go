@@ -179,11 +179,7 @@ func (s *Service) AssumeRole(ctx context.Context, in *stswire.AssumeRoleInput) (
 	if err != nil {
 		return nil, err
 	}
-	region := ""
-	if info := apiInfo(ctx); info != "" {
-		region = info
-	}
-	if err := s.cfg.Roles.RoleUsed(ctx, role.ID, region); err != nil {
+	if err := s.cfg.Roles.RoleUsed(ctx, role.ID, signedRegion(ctx)); err != nil {
 		return nil, err
 	}
 	out := &stswire.AssumeRoleOutput{

@@ -193,8 +193,8 @@ func (s *Service) Resolve(ctx context.Context, akid, token string) (*auth.Princi
 	}, sess.Secret, nil
 }
 
-// apiInfo returns the region the request was signed for.
-func apiInfo(ctx context.Context) string {
+// signedRegion returns the region the request was signed for.
+func signedRegion(ctx context.Context) string {
 	if info := api.InfoFrom(ctx); info != nil {
 		return info.Region
 	}
