@@ -45,7 +45,7 @@ func (r *Report) WriteText(w io.Writer) error {
 				fmt.Fprintf(tw, "  %s\t%s\t\t\t\t\t\t\t\t\n", t.Target, "set-up failed")
 			case t.Median != nil:
 				m := t.Median
-				fmt.Fprintf(tw, "  %s\t%.0f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%d\t%.1f\t\n", t.Target, m.Rate, m.P50, m.P99, m.P999, m.Max, m.Errors, m.Ops, m.CPUPerOpUs)
+				fmt.Fprintf(tw, "  %s\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%d\t%.1f\t\n", t.Target, rate(m.Rate), m.P50, m.P99, m.P999, m.Max, m.Errors, m.Ops, m.CPUPerOpUs)
 			}
 		}
 		tw.Flush()
@@ -71,7 +71,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			if len(t.Runs) > 1 {
 				rates := make([]string, len(t.Runs))
 				for i, st := range t.Runs {
-					rates[i] = fmt.Sprintf("%.0f", st.Rate)
+					rates[i] = rate(st.Rate)
 				}
 				fmt.Fprintf(w, "  %s: rate per run %s\n", t.Target, strings.Join(rates, ", "))
 			}
@@ -94,6 +94,15 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// rate formats a rate: whole numbers, but slow ones (moto listing
+// thousands of users) with a decimal.
+func rate(v float64) string {
+	if v < 100 {
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.0f", v)
 }
 
 func (r *Report) find(name string) *ScenarioResult {

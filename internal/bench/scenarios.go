@@ -214,35 +214,48 @@ func authorizedPolicies(account string) []string {
 }
 
 func setupGetUserAuthorized(ctx context.Context, e *env) (*load, error) {
-	account, err := e.accountID(ctx)
+	name, creds, err := e.authorizedUser(ctx)
 	if err != nil {
 		return nil, err
 	}
-	name := e.prefix + "ga"
-	if _, err := e.iam(ctx, e.creds, "Action", "CreateUser", "UserName", name); err != nil {
-		return nil, err
-	}
-	for i, doc := range authorizedPolicies(account) {
-		b, err := e.iam(ctx, e.creds, "Action", "CreatePolicy", "PolicyName", fmt.Sprintf("%sga-p%d", e.prefix, i), "PolicyDocument", doc)
-		if err != nil {
-			return nil, err
-		}
-		arn := xmlText(b, "Arn")
-		if _, err := e.iam(ctx, e.creds, "Action", "AttachUserPolicy", "UserName", name, "PolicyArn", arn); err != nil {
-			return nil, err
-		}
-	}
-	b, err := e.iam(ctx, e.creds, "Action", "CreateAccessKey", "UserName", name)
-	if err != nil {
-		return nil, err
-	}
-	creds := aws.Credentials{AccessKeyID: xmlText(b, "AccessKeyId"), SecretAccessKey: xmlText(b, "SecretAccessKey"), Source: "bench"}
 	req := newFixed("iam", creds, "Action", "GetUser", "UserName", name)
 	// One call now, so that a refusal shows up as a set-up error.
 	if _, err := e.c.Call(ctx, "iam", creds, formOf("Action", "GetUser", "UserName", name)); err != nil {
 		return nil, err
 	}
 	return &load{op: req.send}, nil
+}
+
+// authorizedUser creates the user of get-user-authorized, attaches its 10
+// policies and gives it an access key.
+func (e *env) authorizedUser(ctx context.Context) (string, aws.Credentials, error) {
+	var creds aws.Credentials
+	account, err := e.accountID(ctx)
+	if err != nil {
+		return "", creds, err
+	}
+	name := e.prefix + "ga"
+	if _, err := e.iam(ctx, e.creds, "Action", "CreateUser", "UserName", name); err != nil {
+		return "", creds, err
+	}
+	for i, doc := range authorizedPolicies(account) {
+		b, err := e.iam(ctx, e.creds, "Action", "CreatePolicy", "PolicyName", fmt.Sprintf("%sga-p%d", e.prefix, i), "PolicyDocument", doc)
+		if err != nil {
+			return "", creds, err
+		}
+		if _, err := e.iam(ctx, e.creds, "Action", "AttachUserPolicy", "UserName", name, "PolicyArn", xmlText(b, "Arn")); err != nil {
+			return "", creds, err
+		}
+	}
+	b, err := e.iam(ctx, e.creds, "Action", "CreateAccessKey", "UserName", name)
+	if err != nil {
+		return "", creds, err
+	}
+	creds = aws.Credentials{AccessKeyID: xmlText(b, "AccessKeyId"), SecretAccessKey: xmlText(b, "SecretAccessKey"), Source: "bench"}
+	if creds.AccessKeyID == "" || creds.SecretAccessKey == "" {
+		return "", creds, fmt.Errorf("CreateAccessKey: no key in %s", truncate(b, 300))
+	}
+	return name, creds, nil
 }
 
 func setupCreateUser(ctx context.Context, e *env) (*load, error) {

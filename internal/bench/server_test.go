@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/iamd/iamd/internal/server"
 )
 
@@ -42,7 +44,11 @@ type presigned struct {
 }
 
 func presign(tb testing.TB, cn *Conn, service, body string) presigned {
-	signed, err := cn.sign(context.Background(), service, benchCreds, []byte(body), "", time.Now())
+	return presignAs(tb, cn, benchCreds, service, body)
+}
+
+func presignAs(tb testing.TB, cn *Conn, creds aws.Credentials, service, body string) presigned {
+	signed, err := cn.sign(context.Background(), service, creds, []byte(body), "", time.Now())
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -178,20 +184,46 @@ func BenchmarkServerCreateUserParallel(b *testing.B) {
 	})
 }
 
+// apiEnv serves inst on a loopback port for set-up through the API.
+func apiEnv(tb testing.TB, inst *server.Instance) *env {
+	h := httptest.NewServer(inst.Handler)
+	tb.Cleanup(h.Close)
+	c, err := NewClient(h.URL, 16)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(c.Close)
+	return &env{c: c, creds: benchCreds, prefix: "b-", conns: 16, cache: map[string]any{}, logf: func(string, ...any) {}}
+}
+
+// BenchmarkServerGetUserAuthorized is BenchmarkServerGetUser signed by a
+// user with 10 attached customer managed policies instead of root: the
+// cost of resolving a user's key and authorizing the call.
+func BenchmarkServerGetUserAuthorized(b *testing.B) {
+	inst := openServer(b)
+	name, creds, err := apiEnv(b, inst).authorizedUser(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := presignAs(b, signingConn(b), creds, "iam", "Action=GetUser&Version=2010-05-08&UserName="+name)
+	mustServe(b, inst.Handler, req)
+	w := &sink{h: http.Header{}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		req.serve(inst.Handler, w)
+		if w.status != http.StatusOK {
+			b.Fatalf("HTTP %d", w.status)
+		}
+	}
+}
+
 // BenchmarkServerListUsers is ListUsers MaxItems=100, first page, over
 // 5,000 users.
 func BenchmarkServerListUsers(b *testing.B) {
 	inst := openServer(b)
 	cn := signingConn(b)
-	h := httptest.NewServer(inst.Handler)
-	defer h.Close()
-	c, err := NewClient(h.URL, 16)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
-	e := &env{c: c, creds: benchCreds, prefix: "b-", conns: 16, cache: map[string]any{}, logf: func(string, ...any) {}}
-	path, err := e.userSet(context.Background(), 5000)
+	path, err := apiEnv(b, inst).userSet(context.Background(), 5000)
 	if err != nil {
 		b.Fatal(err)
 	}

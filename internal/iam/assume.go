@@ -64,18 +64,17 @@ func (s *Service) AuthorizeAssumeRole(ctx context.Context, p *auth.Principal, re
 	set := *shared // the cached set is shared: add the trust policy to a copy
 	set.Resource = &policy.NamedPolicy{ID: "trust-policy", Type: "resource", Policy: trust}
 	set.ResourceRequired = true
-	rc, err := s.requestContext(ctx, p, nil, nil)
+	_, rc, err := s.requestContext(ctx, p, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	mc := rc.Context.(policy.MapContext)
 	for k, v := range req.Context {
-		mc.Set(k, v...)
+		rc.set(k, v...)
 	}
 	for _, t := range r.Tags {
-		mc.Set("iam:ResourceTag/"+t.Key, t.Value)
+		rc.set("iam:ResourceTag/"+t.Key, t.Value)
 	}
-	res := policy.Evaluate(&policy.Request{Action: action, Resource: req.RoleARN, Context: mc, Principal: caller(p), ResourceAccount: s.account}, &set)
+	res := policy.Evaluate(&policy.Request{Action: action, Resource: req.RoleARN, Context: rc, Principal: caller(p), ResourceAccount: s.account}, &set)
 	if res.Decision != policy.Allow {
 		return nil, denied(res)
 	}

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/iamd/iamd/internal/api"
 	"github.com/iamd/iamd/internal/apierr"
@@ -65,7 +64,7 @@ func (a *Authorizer) Authorize(ctx context.Context, p *auth.Principal, op *api.O
 	if err != nil {
 		return err
 	}
-	req, err := a.s.requestContext(ctx, p, op, in)
+	req, _, err := a.s.requestContext(ctx, p, op, in)
 	if err != nil {
 		return err
 	}
@@ -214,50 +213,22 @@ func (s *Service) addEntityPolicies(ctx context.Context, set *policy.PolicySet, 
 
 // requestContext builds the authorization request of an operation: its
 // action, the resource it acts on and the condition keys AWS sets.
-func (s *Service) requestContext(ctx context.Context, p *auth.Principal, op *api.Operation, in any) (*policy.Request, error) {
-	c := policy.MapContext{}
-	info := api.InfoFrom(ctx)
-	now := time.Now().UTC()
-	if info != nil {
-		now = info.Time.UTC()
-		if info.SourceIP.IsValid() {
-			c.Set("aws:SourceIp", info.SourceIP.String())
-		}
-		c.Set("aws:SecureTransport", strconv.FormatBool(info.Secure))
-		if info.Region != "" {
-			c.Set("aws:RequestedRegion", info.Region)
-		}
-		if info.UserAgent != "" {
-			c.Set("aws:UserAgent", info.UserAgent)
-		}
-	}
-	c.Set("aws:CurrentTime", now.Format("2006-01-02T15:04:05Z"))
-	c.Set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
-	c.Set("aws:PrincipalArn", principalARN(p))
-	c.Set("aws:PrincipalAccount", p.AccountID)
-	c.Set("aws:PrincipalType", p.Kind.String())
-	c.Set("aws:userid", p.UserID)
-	if p.Kind == auth.User {
-		c.Set("aws:username", p.Name)
-	}
-	if p.SessionToken != "" {
-		c.Set("aws:TokenIssueTime", p.TokenIssued.UTC().Format("2006-01-02T15:04:05Z"))
-		c.Set("aws:MultiFactorAuthPresent", strconv.FormatBool(p.MFA))
-		if p.MFA {
-			c.Set("aws:MultiFactorAuthAge", strconv.FormatInt(int64(now.Sub(p.MFAAuthTime)/time.Second), 10))
-		}
+func (s *Service) requestContext(ctx context.Context, p *auth.Principal, op *api.Operation, in any) (*policy.Request, *reqContext, error) {
+	c := &reqContext{p: p, info: api.InfoFrom(ctx), now: s.now().UTC()}
+	if c.info != nil {
+		c.now = c.info.Time.UTC()
 	}
 	if err := s.principalTags(ctx, p, c); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if op == nil {
-		return &policy.Request{Context: c}, nil
+		return &policy.Request{Context: c}, c, nil
 	}
 	resource, err := s.resourceOf(ctx, p, op, in, c)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &policy.Request{Action: op.Action, Resource: resource, Context: c, Principal: caller(p), ResourceAccount: s.account}, nil
+	return &policy.Request{Action: op.Action, Resource: resource, Context: c, Principal: caller(p), ResourceAccount: s.account}, c, nil
 }
 
 // principalARN is aws:PrincipalArn: for role sessions, the role's ARN.
@@ -268,36 +239,23 @@ func principalARN(p *auth.Principal) string {
 	return p.ARN
 }
 
-// principalTags sets aws:PrincipalTag/<key> from the user's or role's tags
-// (and a session's tags, which win).
-func (s *Service) principalTags(ctx context.Context, p *auth.Principal, c policy.MapContext) error {
-	var tags []tag
-	switch p.Kind {
-	case auth.User:
-		if p.Tags != nil {
-			for k, v := range p.Tags {
-				c.Set("aws:PrincipalTag/"+k, v)
-			}
-			return nil
-		}
+// principalTags gives the context a role's tags (aws:PrincipalTag); an
+// IAM user's come with its key (Principal.Tags), or are read here.
+func (s *Service) principalTags(ctx context.Context, p *auth.Principal, c *reqContext) error {
+	switch {
+	case p.Kind == auth.User && p.Tags == nil:
 		u, err := s.userByID(ctx, p.UserID)
 		if err != nil || u == nil {
 			return err
 		}
-		tags = u.Tags
-	case auth.AssumedRole:
+		c.tags = u.Tags
+	case p.Kind == auth.AssumedRole:
 		roleID, _, _ := strings.Cut(p.UserID, ":")
 		r, err := s.roleByID(ctx, roleID)
 		if err != nil || r == nil {
 			return err
 		}
-		tags = r.Tags
-	}
-	for _, t := range tags {
-		c.Set("aws:PrincipalTag/"+t.Key, t.Value)
-	}
-	for k, v := range p.SessionTags {
-		c.Set("aws:PrincipalTag/"+k, v)
+		c.tags = r.Tags
 	}
 	return nil
 }
@@ -325,21 +283,21 @@ func field(in any, name string) (string, bool) {
 
 // requestTags sets aws:RequestTag/<k> and aws:TagKeys from a Tags or
 // TagKeys member.
-func requestTags(in any, c policy.MapContext) {
+func requestTags(in any, c *reqContext) {
 	v := reflect.ValueOf(in).Elem()
 	if f := v.FieldByName("Tags"); f.IsValid() {
 		if tags, ok := f.Interface().([]iamwire.Tag); ok && tags != nil {
 			keys := make([]string, len(tags))
 			for i, t := range tags {
-				c.Set("aws:RequestTag/"+t.Key, t.Value)
+				c.set("aws:RequestTag/"+t.Key, t.Value)
 				keys[i] = t.Key
 			}
-			c.Set("aws:TagKeys", keys...)
+			c.set("aws:TagKeys", keys...)
 		}
 	}
 	if f := v.FieldByName("TagKeys"); f.IsValid() {
 		if keys, ok := f.Interface().([]string); ok && keys != nil {
-			c.Set("aws:TagKeys", keys...)
+			c.set("aws:TagKeys", keys...)
 		}
 	}
 }
@@ -347,10 +305,10 @@ func requestTags(in any, c policy.MapContext) {
 // resourceOf works out the ARN an operation acts on and sets the
 // operation's own condition keys (iam:PolicyARN, iam:PermissionsBoundary,
 // iam:ResourceTag/…).
-func (s *Service) resourceOf(ctx context.Context, p *auth.Principal, op *api.Operation, in any, c policy.MapContext) (string, error) {
+func (s *Service) resourceOf(ctx context.Context, p *auth.Principal, op *api.Operation, in any, c *reqContext) (string, error) {
 	requestTags(in, c)
 	if b, ok := field(in, "PermissionsBoundary"); ok {
-		c.Set("iam:PermissionsBoundary", b)
+		c.set("iam:PermissionsBoundary", b)
 	}
 	arnPrefix := "arn:aws:iam::" + s.account + ":"
 	path, _ := field(in, "Path")
@@ -359,13 +317,13 @@ func (s *Service) resourceOf(ctx context.Context, p *auth.Principal, op *api.Ope
 	}
 	if arn, ok := field(in, "PolicyArn"); ok {
 		if strings.HasPrefix(op.Name, "Attach") || strings.HasPrefix(op.Name, "Detach") {
-			c.Set("iam:PolicyARN", arn)
+			c.set("iam:PolicyARN", arn)
 		} else {
 			return arn, nil
 		}
 	}
 	if name, ok := field(in, "GroupName"); ok {
-		g, _, err := s.getGroup(ctx, name)
+		g, err := viewNamed[groupRecord](ctx, s, schema.Group(s.account, name), func() error { return noSuchGroup(name) })
 		if err == nil {
 			path = g.Path
 		} else if _, ok := apierr.As(err); !ok {
@@ -377,11 +335,11 @@ func (s *Service) resourceOf(ctx context.Context, p *auth.Principal, op *api.Ope
 		return arnPrefix + "instance-profile" + path + name, nil
 	}
 	if name, ok := field(in, "RoleName"); ok {
-		r, _, err := s.getRole(ctx, name)
+		r, err := viewNamed[roleRecord](ctx, s, schema.Role(s.account, name), func() error { return noSuchRole(name) })
 		if err == nil {
 			path = r.Path
 			for _, t := range r.Tags {
-				c.Set("iam:ResourceTag/"+t.Key, t.Value)
+				c.set("iam:ResourceTag/"+t.Key, t.Value)
 			}
 		} else if _, ok := apierr.As(err); !ok {
 			return "", err
@@ -402,11 +360,11 @@ func (s *Service) resourceOf(ctx context.Context, p *auth.Principal, op *api.Ope
 		name, hasUser = p.Name, true
 	}
 	if hasUser {
-		u, _, err := s.getUser(ctx, name)
+		u, err := s.viewUser(ctx, name)
 		if err == nil {
 			path = u.Path
 			for _, t := range u.Tags {
-				c.Set("iam:ResourceTag/"+t.Key, t.Value)
+				c.set("iam:ResourceTag/"+t.Key, t.Value)
 			}
 		} else if _, ok := apierr.As(err); !ok {
 			return "", err

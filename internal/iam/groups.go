@@ -89,11 +89,11 @@ func (s *Service) GetGroup(ctx context.Context, in *iamwire.GetGroupInput) (*iam
 func (s *Service) ListGroups(ctx context.Context, in *iamwire.ListGroupsInput) (*iamwire.ListGroupsOutput, error) {
 	prefix := deref(in.PathPrefix, "/")
 	groups, page, err := scanPage(ctx, s.st, schema.GroupPrefix(s.account), in.Marker, in.MaxItems, func(kv store.KV) (iamwire.Group, bool, error) {
-		var g groupRecord
-		if err := decodeJSON(kv, &g); err != nil || !strings.HasPrefix(g.Path, prefix) {
+		g, err := decodeView[groupRecord](s, kv)
+		if err != nil || !strings.HasPrefix(g.Path, prefix) {
 			return iamwire.Group{}, false, err
 		}
-		return s.wireGroup(&g), true, nil
+		return s.wireGroup(g), true, nil
 	})
 	if err != nil {
 		return nil, err

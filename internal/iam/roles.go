@@ -147,11 +147,11 @@ func (s *Service) GetRole(ctx context.Context, in *iamwire.GetRoleInput) (*iamwi
 func (s *Service) ListRoles(ctx context.Context, in *iamwire.ListRolesInput) (*iamwire.ListRolesOutput, error) {
 	prefix := deref(in.PathPrefix, "/")
 	roles, page, err := scanPage(ctx, s.st, schema.RolePrefix(s.account), in.Marker, in.MaxItems, func(kv store.KV) (iamwire.Role, bool, error) {
-		var r roleRecord
-		if err := decodeJSON(kv, &r); err != nil || !strings.HasPrefix(r.Path, prefix) {
+		r, err := decodeView[roleRecord](s, kv)
+		if err != nil || !strings.HasPrefix(r.Path, prefix) {
 			return iamwire.Role{}, false, err
 		}
-		return s.wireRole(&r, false), true, nil
+		return s.wireRole(r, false), true, nil
 	})
 	if err != nil {
 		return nil, err

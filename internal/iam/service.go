@@ -36,12 +36,13 @@ type Service struct {
 	keys      *keyCache
 	policies  *compiledCache
 	sets      *setCache
+	views     *viewCache
 	sealer    *secrets.Sealer
 }
 
 // New returns a Service.
 func New(cfg Config) *Service {
-	return &Service{st: cfg.Store, account: cfg.AccountID, now: cfg.Now, rand: cfg.Rand, sealer: cfg.Sealer, catalogue: cfg.Catalogue, keys: newKeyCache(), policies: newCompiledCache(), sets: newSetCache()}
+	return &Service{st: cfg.Store, account: cfg.AccountID, now: cfg.Now, rand: cfg.Rand, sealer: cfg.Sealer, catalogue: cfg.Catalogue, keys: newKeyCache(), policies: newCompiledCache(), sets: newSetCache(), views: newViewCache()}
 }
 
 // AccountID is the account this service manages.
@@ -109,19 +110,23 @@ func getNamed[T any](ctx context.Context, s *Service, key string, notFound func(
 	return &v, rev, nil
 }
 
-// byID reads a record through its unique-id index (nil if either is gone).
+// byID reads a record through its unique-id index (nil if either is
+// gone). The record is read-only (see viewNamed).
 func byID[T any](ctx context.Context, s *Service, idKey string, recordKey func(lower string) string) (*T, error) {
-	kv, err := s.st.Get(ctx, idKey)
-	if errors.Is(err, store.ErrNotFound) {
+	gone := func() error { return errGone }
+	name, err := viewWith(ctx, s, idKey, gone, func(b []byte, v *string) error { *v = string(b); return nil })
+	if err == errGone {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	var v T
-	_, ok, err := s.getJSON(ctx, recordKey(string(kv.Value)), &v)
-	if err != nil || !ok {
-		return nil, err
+	v, err := viewNamed[T](ctx, s, recordKey(*name), gone)
+	if err == errGone {
+		return nil, nil
 	}
-	return &v, nil
+	return v, err
 }
+
+// errGone marks a record that is absent where absence is not an error.
+var errGone = errors.New("iam: record gone")

@@ -61,6 +61,11 @@ func (s *Service) getUser(ctx context.Context, name string) (*userRecord, int64,
 	return getNamed[userRecord](ctx, s, schema.User(s.account, name), func() error { return noSuchUser(name) })
 }
 
+// viewUser reads a user for reading only.
+func (s *Service) viewUser(ctx context.Context, name string) (*userRecord, error) {
+	return viewNamed[userRecord](ctx, s, schema.User(s.account, name), func() error { return noSuchUser(name) })
+}
+
 // CreateUser creates a user.
 func (s *Service) CreateUser(ctx context.Context, in *iamwire.CreateUserInput) (*iamwire.CreateUserOutput, error) {
 	path := deref(in.Path, "/")
@@ -125,7 +130,7 @@ func (s *Service) GetUser(ctx context.Context, in *iamwire.GetUserInput) (*iamwi
 			return nil, apierr.ValidationError("Must specify userName when calling with non-User credentials")
 		}
 	}
-	u, _, err := s.getUser(ctx, name)
+	u, err := s.viewUser(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -224,8 +229,8 @@ func (s *Service) DeleteUser(ctx context.Context, in *iamwire.DeleteUserInput) (
 func (s *Service) ListUsers(ctx context.Context, in *iamwire.ListUsersInput) (*iamwire.ListUsersOutput, error) {
 	prefix := deref(in.PathPrefix, "/")
 	users, page, err := scanPage(ctx, s.st, schema.UserPrefix(s.account), in.Marker, in.MaxItems, func(kv store.KV) (iamwire.User, bool, error) {
-		var u userRecord
-		if err := decodeJSON(kv, &u); err != nil || !strings.HasPrefix(u.Path, prefix) {
+		u, err := decodeView[userRecord](s, kv)
+		if err != nil || !strings.HasPrefix(u.Path, prefix) {
 			return iamwire.User{}, false, err
 		}
 		return iamwire.User{

@@ -159,6 +159,7 @@ func (s *Store) commit(batch []*request) {
 			return
 		}
 		failed := -1
+		committed := int64(-1)
 		err := s.db.Update(func(tx *bbolt.Tx) error {
 			kv, meta := tx.Bucket(bucketKV), tx.Bucket(bucketMeta)
 			start, err := decodeRev(meta.Get(keyRevision))
@@ -175,6 +176,7 @@ func (s *Store) commit(batch []*request) {
 			if rev == start {
 				return nil
 			}
+			committed = rev
 			var b [8]byte
 			binary.BigEndian.PutUint64(b[:], uint64(rev))
 			return meta.Put(keyRevision, b[:])
@@ -194,6 +196,9 @@ func (s *Store) commit(batch []*request) {
 			return
 		}
 		s.commits.Add(1)
+		if committed >= 0 {
+			s.rev.Store(committed)
+		}
 		for _, r := range batch {
 			if len(r.events) > 0 {
 				s.hub.publish(r.rev, r.events)

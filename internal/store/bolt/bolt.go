@@ -94,6 +94,10 @@ type Store struct {
 	// commits counts committed read-write transactions (for tests and
 	// benchmarks: applies per commit).
 	commits atomic.Int64
+	// rev is the last committed revision, kept in memory so that
+	// Revision costs no transaction (it is read on every request to
+	// validate caches).
+	rev atomic.Int64
 }
 
 var _ store.Store = (*Store)(nil)
@@ -175,6 +179,7 @@ func Open(path string, opts Options) (*Store, error) {
 		committerDone: make(chan struct{}),
 		maxBatch:      maxBatch,
 	}
+	s.rev.Store(rev)
 	go s.committer()
 	return s, nil
 }
@@ -266,13 +271,7 @@ func (s *Store) Revision(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	defer s.mu.RUnlock()
-	var rev int64
-	err := s.db.View(func(tx *bbolt.Tx) error {
-		var err error
-		rev, err = decodeRev(tx.Bucket(bucketMeta).Get(keyRevision))
-		return err
-	})
-	return rev, err
+	return s.rev.Load(), nil
 }
 
 // Watch implements [store.Store.Watch].
