@@ -11,7 +11,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -437,15 +436,6 @@ func measure(ctx context.Context, c *Client, ld *load, cfg Config) Stats {
 		st.CPUPerOpUs = float64(cpu.Microseconds()) / float64(st.Ops)
 	}
 	return st
-}
-
-// processCPU is the user and system CPU time this process has used.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // newRunID is 6 random lower-case letters and digits: names made in one
