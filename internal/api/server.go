@@ -69,6 +69,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			status, code = http.StatusInternalServerError, "ServiceFailure"
 			s.writeError(w, ns, reqID, apierr.ServiceFailure())
 		}
+		if !s.Logger.Enabled(r.Context(), slog.LevelDebug) {
+			return
+		}
 		attrs := []any{"request_id", reqID, "method", r.Method, "status", status, "duration", s.Now().Sub(start)}
 		if op != nil {
 			attrs = append(attrs, "action", op.Action)
