@@ -144,14 +144,8 @@ func (s *Service) DeleteGroup(ctx context.Context, in *iamwire.DeleteGroupInput)
 		if err != nil {
 			return err
 		}
-		for _, o := range schema.GroupOwned() {
-			has, err := s.hasAny(ctx, schema.OwnedPrefix(s.account, o.Family, g.ID))
-			if err != nil {
-				return err
-			}
-			if has {
-				return apierr.DeleteConflict("%s", o.Conflict)
-			}
+		if err := s.checkOwned(ctx, schema.GroupOwned(), g.ID); err != nil {
+			return err
 		}
 		_, err = s.st.Apply(ctx,
 			[]store.Cond{{Key: schema.Group(s.account, g.Name), ModRevision: rev}},

@@ -241,14 +241,8 @@ func (s *Service) DeleteRole(ctx context.Context, in *iamwire.DeleteRoleInput) (
 }
 
 func (s *Service) deleteRoleRecord(ctx context.Context, r *roleRecord, rev int64) error {
-	for _, o := range schema.RoleOwned() {
-		has, err := s.hasAny(ctx, schema.OwnedPrefix(s.account, o.Family, r.ID))
-		if err != nil {
-			return err
-		}
-		if has {
-			return apierr.DeleteConflict("%s", o.Conflict)
-		}
+	if err := s.checkOwned(ctx, schema.RoleOwned(), r.ID); err != nil {
+		return err
 	}
 	ops := []store.Op{{Key: schema.Role(s.account, r.Name), Delete: true}, {Key: schema.RoleID(s.account, r.ID), Delete: true}}
 	if r.Boundary != "" {

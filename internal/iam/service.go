@@ -10,6 +10,7 @@ import (
 
 	"github.com/iamd/iamd/internal/apierr"
 	"github.com/iamd/iamd/internal/iam/managed"
+	"github.com/iamd/iamd/internal/schema"
 	"github.com/iamd/iamd/internal/secrets"
 	"github.com/iamd/iamd/internal/store"
 )
@@ -130,3 +131,18 @@ func byID[T any](ctx context.Context, s *Service, idKey string, recordKey func(l
 
 // errGone marks a record that is absent where absence is not an error.
 var errGone = errors.New("iam: record gone")
+
+// checkOwned answers DeleteConflict, with AWS's message for the family,
+// while the entity still owns keys in any of the families.
+func (s *Service) checkOwned(ctx context.Context, owned []schema.Owned, id string) error {
+	for _, o := range owned {
+		has, err := s.hasAny(ctx, schema.OwnedPrefix(s.account, o.Family, id))
+		if err != nil {
+			return err
+		}
+		if has {
+			return apierr.DeleteConflict("%s", o.Conflict)
+		}
+	}
+	return nil
+}

@@ -194,14 +194,8 @@ func (s *Service) DeleteUser(ctx context.Context, in *iamwire.DeleteUserInput) (
 		if err != nil {
 			return err
 		}
-		for _, o := range schema.UserOwned() {
-			has, err := s.hasAny(ctx, schema.OwnedPrefix(s.account, o.Family, u.ID))
-			if err != nil {
-				return err
-			}
-			if has {
-				return apierr.DeleteConflict("%s", o.Conflict)
-			}
+		if err := s.checkOwned(ctx, schema.UserOwned(), u.ID); err != nil {
+			return err
 		}
 		ops := []store.Op{
 			{Key: schema.User(s.account, u.Name), Delete: true},
