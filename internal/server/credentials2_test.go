@@ -62,6 +62,7 @@ func newClockHarness(t *testing.T) (*harness, *lockedClock) {
 	}
 	h.inst = inst
 	h.srv = httptest.NewServer(inst.Handler)
+	h.transport = http.DefaultTransport.(*http.Transport).Clone()
 	t.Cleanup(h.stop)
 	return h, clock
 }
