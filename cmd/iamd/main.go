@@ -15,9 +15,12 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/iamd/iamd/internal/iam"
 	"github.com/iamd/iamd/internal/server"
 )
 
@@ -60,6 +63,18 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	dataDir := fs.String("data-dir", "iamd-data", "directory holding the store and key files")
 	account := fs.String("account-id", "", "12-digit account id, fixed at first start (generated if empty)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	var quotas iam.Quotas
+	fs.Func("quota", "raise or lower an adjustable quota, as GetAccountSummary names it: -quota UsersQuota=20000 (repeatable; default AWS's)", func(v string) error {
+		name, n, ok := strings.Cut(v, "=")
+		if !ok {
+			return fmt.Errorf("want Name=N, e.g. UsersQuota=20000")
+		}
+		count, err := strconv.Atoi(n)
+		if err != nil {
+			return fmt.Errorf("quota %s: %q is not a number", name, n)
+		}
+		return quotas.Set(name, count)
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -78,6 +93,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		RootAccessKeyID:     os.Getenv("IAMD_ROOT_ACCESS_KEY_ID"),
 		RootSecretAccessKey: os.Getenv("IAMD_ROOT_SECRET_ACCESS_KEY"),
 		Logger:              logger,
+		Quotas:              quotas,
 	})
 	if err != nil {
 		return err

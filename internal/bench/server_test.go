@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/iamd/iamd/internal/iam"
 	"github.com/iamd/iamd/internal/server"
 )
 
@@ -28,6 +29,8 @@ func openServer(tb testing.TB) *server.Instance {
 		AccountID:           "123456789012",
 		RootAccessKeyID:     benchCreds.AccessKeyID,
 		RootSecretAccessKey: benchCreds.SecretAccessKey,
+		// b.N creates must not meet AWS's default account quotas.
+		Quotas: iam.Quotas{Users: 1 << 30, Groups: 1 << 30, Roles: 1 << 30, Policies: 1 << 30, InstanceProfiles: 1 << 30},
 	})
 	if err != nil {
 		tb.Fatal(err)

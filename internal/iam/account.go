@@ -9,24 +9,24 @@ import (
 	"github.com/iamd/iamd/internal/wire/iamwire"
 )
 
-// accountQuotas are the fixed values GetAccountSummary reports (AWS's
-// defaults).
-func accountQuotas() map[string]int32 {
-	return map[string]int32{
-		"UsersQuota": 5000, "GroupsQuota": 300, "RolesQuota": 1000, "PoliciesQuota": 1500,
-		"InstanceProfilesQuota": 1000, "ServerCertificatesQuota": 20, "GroupsPerUserQuota": maxGroupsPerUser,
+// accountQuotas are the quotas GetAccountSummary reports: the adjustable
+// ones in force and AWS's fixed ones.
+func (s *Service) accountQuotas() map[string]int32 {
+	m := map[string]int32{
+		"ServerCertificatesQuota": 20, "GroupsPerUserQuota": maxGroupsPerUser,
 		"AccessKeysPerUserQuota": maxAccessKeys, "SigningCertificatesPerUserQuota": 2,
-		"AttachedPoliciesPerUserQuota": maxAttachedPolicies, "AttachedPoliciesPerGroupQuota": maxAttachedPolicies,
-		"AttachedPoliciesPerRoleQuota": maxAttachedPolicies, "VersionsPerPolicyQuota": maxPolicyVersions,
+		"AttachedPoliciesPerGroupQuota": maxAttachedPolicies, "VersionsPerPolicyQuota": maxPolicyVersions,
 		"PolicySizeQuota": policy.ManagedPolicySizeQuota, "UserPolicySizeQuota": policy.UserInlineSizeQuota, "GroupPolicySizeQuota": policy.GroupInlineSizeQuota,
 		"RolePolicySizeQuota": policy.RoleInlineSizeQuota, "AssumeRolePolicySizeQuota": policy.TrustPolicySizeQuota, "PolicyVersionsInUseQuota": 10000,
 		"GlobalEndpointTokenVersion": 1,
 	}
+	s.quotas.summary(m)
+	return m
 }
 
 // GetAccountSummary counts the account's entities and reports its quotas.
 func (s *Service) GetAccountSummary(ctx context.Context, _ *iamwire.GetAccountSummaryInput) (*iamwire.GetAccountSummaryOutput, error) {
-	m := accountQuotas()
+	m := s.accountQuotas()
 	count := func(prefix string) (int32, error) { return s.countPrefix(ctx, prefix) }
 	var err error
 	if m["Users"], err = count(schema.UserPrefix(s.account)); err != nil {

@@ -11,19 +11,20 @@ import (
 	"github.com/iamd/iamd/internal/wire/iamwire"
 )
 
-// maxAttachedPolicies is AWS's default quota of managed policies attached to
-// one user, group or role.
+// maxAttachedPolicies is AWS's quota of managed policies attached to one
+// group, and its default for one user or role.
 const maxAttachedPolicies = 10
 
-// quotaName names the attachment quota per kind, as AWS's message does.
-func attachedQuota(kind string) string {
+// attachedQuota is the quota of managed policies attached to one entity of
+// the kind, and its name in AWS's LimitExceeded message.
+func (s *Service) attachedQuota(kind string) (string, int) {
 	switch kind {
 	case "group":
-		return "AttachedPoliciesPerGroup"
+		return "PoliciesPerGroup", maxAttachedPolicies
 	case "role":
-		return "AttachedPoliciesPerRole"
+		return "PoliciesPerRole", s.quotas.AttachedPoliciesPerRole
 	}
-	return "AttachedPoliciesPerUser"
+	return "PoliciesPerUser", s.quotas.AttachedPoliciesPerUser
 }
 
 // attach links a managed policy to an entity: both index keys are written
@@ -42,12 +43,13 @@ func (s *Service) attach(ctx context.Context, kind, name, arn string) error {
 		if has, err := s.hasAny(ctx, link); err != nil || has {
 			return err // attaching twice is not an error
 		}
-		kvs, _, err := s.st.Range(ctx, schema.OwnedPrefix(s.account, kind+"-attached", e.id), "", maxAttachedPolicies)
+		quotaName, quota := s.attachedQuota(kind)
+		n, _, err := s.st.Count(ctx, schema.OwnedPrefix(s.account, kind+"-attached", e.id))
 		if err != nil {
 			return err
 		}
-		if len(kvs) >= maxAttachedPolicies {
-			return apierr.LimitExceeded("Cannot exceed quota for %s: %d", attachedQuota(kind), maxAttachedPolicies)
+		if n >= quota {
+			return apierr.LimitExceeded("Cannot exceed quota for %s: %d", quotaName, quota)
 		}
 		conds := []store.Cond{{Key: e.key, ModRevision: e.rev}}
 		if m.rec != nil {

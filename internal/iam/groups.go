@@ -51,7 +51,7 @@ func (s *Service) CreateGroup(ctx context.Context, in *iamwire.CreateGroupInput)
 		return nil, err
 	}
 	g := &groupRecord{Name: in.GroupName, ID: id, Path: deref(in.Path, "/"), Created: s.now().UTC().Truncate(time.Second)}
-	_, err = s.st.Apply(ctx,
+	err = s.applyCreate(ctx, kindGroup,
 		[]store.Cond{{Key: schema.Group(s.account, g.Name)}, {Key: schema.GroupID(s.account, id)}},
 		[]store.Op{
 			{Key: schema.Group(s.account, g.Name), Value: mustJSON(g)},
@@ -147,10 +147,9 @@ func (s *Service) DeleteGroup(ctx context.Context, in *iamwire.DeleteGroupInput)
 		if err := s.checkOwned(ctx, schema.GroupOwned(), g.ID); err != nil {
 			return err
 		}
-		_, err = s.st.Apply(ctx,
+		return s.applyRemoval(ctx, kindGroup,
 			[]store.Cond{{Key: schema.Group(s.account, g.Name), ModRevision: rev}},
 			[]store.Op{{Key: schema.Group(s.account, g.Name), Delete: true}, {Key: schema.GroupID(s.account, g.ID), Delete: true}})
-		return err
 	})
 	if err != nil {
 		return nil, err

@@ -83,7 +83,7 @@ func (s *Service) CreateInstanceProfile(ctx context.Context, in *iamwire.CreateI
 	}
 	p := &profileRecord{Name: in.InstanceProfileName, ID: id, Path: deref(in.Path, "/"), Created: s.now().UTC().Truncate(time.Second), Tags: tags}
 	key := schema.InstanceProfile(s.account, p.Name)
-	if _, err := s.st.Apply(ctx, []store.Cond{{Key: key}}, []store.Op{{Key: key, Value: mustJSON(p)}}); err != nil {
+	if err := s.applyCreate(ctx, kindInstanceProfile, []store.Cond{{Key: key}}, []store.Op{{Key: key, Value: mustJSON(p)}}); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return nil, apierr.EntityAlreadyExists("Instance Profile %s already exists.", in.InstanceProfileName)
 		}
@@ -114,8 +114,7 @@ func (s *Service) DeleteInstanceProfile(ctx context.Context, in *iamwire.DeleteI
 			return apierr.DeleteConflict("Cannot delete entity, must remove roles from instance profile first.")
 		}
 		key := schema.InstanceProfile(s.account, p.Name)
-		_, err = s.st.Apply(ctx, []store.Cond{{Key: key, ModRevision: rev}}, []store.Op{{Key: key, Delete: true}})
-		return err
+		return s.applyRemoval(ctx, kindInstanceProfile, []store.Cond{{Key: key, ModRevision: rev}}, []store.Op{{Key: key, Delete: true}})
 	})
 	if err != nil {
 		return nil, err

@@ -173,7 +173,7 @@ func (s *Service) CreateVirtualMFADevice(ctx context.Context, in *iamwire.Create
 	}
 	d := mfaRecord{Serial: serial, Sealed: sealed, Created: s.now().UTC().Truncate(time.Second), Tags: tags}
 	key := schema.VirtualMFA(s.account, pathName)
-	if _, err := s.st.Apply(ctx, []store.Cond{{Key: key}}, []store.Op{{Key: key, Value: mustJSON(d)}}); err != nil {
+	if err := s.applyCreate(ctx, kindVirtualMFA, []store.Cond{{Key: key}}, []store.Op{{Key: key, Value: mustJSON(d)}}); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return nil, apierr.EntityAlreadyExists("MFADevice entity at the same path and name already exists.")
 		}
@@ -414,8 +414,7 @@ func (s *Service) DeleteVirtualMFADevice(ctx context.Context, in *iamwire.Delete
 		if d.UserID != "" {
 			return apierr.DeleteConflict("Cannot delete entity, must deactivate MFA device first.")
 		}
-		_, err = s.st.Apply(ctx, []store.Cond{{Key: key, ModRevision: rev}}, []store.Op{{Key: key, Delete: true}})
-		return err
+		return s.applyRemoval(ctx, kindVirtualMFA, []store.Cond{{Key: key, ModRevision: rev}}, []store.Op{{Key: key, Delete: true}})
 	})
 	if err != nil {
 		return nil, err

@@ -133,8 +133,8 @@ func (s *Service) Attachable(ctx context.Context, arn string) (bool, error) {
 
 // countPrefix counts keys under a prefix.
 func (s *Service) countPrefix(ctx context.Context, prefix string) (int32, error) {
-	kvs, _, err := s.st.Range(ctx, prefix, "", 0)
-	return int32(len(kvs)), err
+	n, _, err := s.st.Count(ctx, prefix)
+	return int32(n), err
 }
 
 // wirePolicy is the Policy shape; counts are read from the link keys.
@@ -188,7 +188,7 @@ func (s *Service) CreatePolicy(ctx context.Context, in *iamwire.CreatePolicyInpu
 		Versions: []policyVersion{{ID: "v1", Doc: in.PolicyDocument, Created: now}},
 	}
 	key := schema.Policy(s.account, rec.Name)
-	if _, err := s.st.Apply(ctx, []store.Cond{{Key: key}}, []store.Op{{Key: key, Value: mustJSON(rec)}}); err != nil {
+	if err := s.applyCreate(ctx, kindPolicy, []store.Cond{{Key: key}}, []store.Op{{Key: key, Value: mustJSON(rec)}}); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return nil, apierr.EntityAlreadyExists("A policy called %s already exists. Duplicate names are not allowed.", in.PolicyName)
 		}
@@ -267,8 +267,7 @@ func (s *Service) DeletePolicy(ctx context.Context, in *iamwire.DeletePolicyInpu
 			return apierr.DeleteConflict("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
 		}
 		key := schema.Policy(s.account, r.Name)
-		_, err = s.st.Apply(ctx, []store.Cond{{Key: key, ModRevision: m.rev}}, []store.Op{{Key: key, Delete: true}})
-		return err
+		return s.applyRemoval(ctx, kindPolicy, []store.Cond{{Key: key, ModRevision: m.rev}}, []store.Op{{Key: key, Delete: true}})
 	})
 	if err != nil {
 		return nil, err

@@ -122,7 +122,7 @@ func (s *Service) createRole(ctx context.Context, in *iamwire.CreateRoleInput, s
 	}
 	key := schema.Role(s.account, r.Name)
 	ops := append([]store.Op{{Key: key, Value: mustJSON(r)}, {Key: schema.RoleID(s.account, id), Value: []byte(schema.Lower(r.Name))}}, boundaryOps...)
-	if _, err := s.st.Apply(ctx, []store.Cond{{Key: key}, {Key: schema.RoleID(s.account, id)}}, ops); err != nil {
+	if err := s.applyCreate(ctx, kindRole, []store.Cond{{Key: key}, {Key: schema.RoleID(s.account, id)}}, ops); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return nil, apierr.EntityAlreadyExists("Role with name %s already exists.", in.RoleName)
 		}
@@ -252,8 +252,7 @@ func (s *Service) deleteRoleRecord(ctx context.Context, r *roleRecord, rev int64
 		}
 		ops = append(ops, bops...)
 	}
-	_, err := s.st.Apply(ctx, []store.Cond{{Key: schema.Role(s.account, r.Name), ModRevision: rev}}, ops)
-	return err
+	return s.applyRemoval(ctx, kindRole, []store.Cond{{Key: schema.Role(s.account, r.Name), ModRevision: rev}}, ops)
 }
 
 // TagRole adds or overwrites tags on a role.

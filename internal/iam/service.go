@@ -25,6 +25,9 @@ type Config struct {
 	Sealer *secrets.Sealer
 	// Catalogue holds the AWS managed policies.
 	Catalogue *managed.Catalogue
+	// Quotas are the account's adjustable quotas; zero fields are AWS's
+	// defaults.
+	Quotas Quotas
 }
 
 // Service implements the IAM operations.
@@ -39,11 +42,13 @@ type Service struct {
 	sets      *setCache
 	views     *viewCache
 	sealer    *secrets.Sealer
+	quotas    Quotas
+	counts    entityCounts
 }
 
 // New returns a Service.
 func New(cfg Config) *Service {
-	return &Service{st: cfg.Store, account: cfg.AccountID, now: cfg.Now, rand: cfg.Rand, sealer: cfg.Sealer, catalogue: cfg.Catalogue, keys: newKeyCache(), policies: newCompiledCache(), sets: newSetCache(), views: newViewCache()}
+	return &Service{st: cfg.Store, account: cfg.AccountID, now: cfg.Now, rand: cfg.Rand, sealer: cfg.Sealer, catalogue: cfg.Catalogue, quotas: cfg.Quotas.withDefaults(), keys: newKeyCache(), policies: newCompiledCache(), sets: newSetCache(), views: newViewCache()}
 }
 
 // AccountID is the account this service manages.

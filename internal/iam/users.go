@@ -91,7 +91,7 @@ func (s *Service) CreateUser(ctx context.Context, in *iamwire.CreateUserInput) (
 		Tags:     tags,
 		Boundary: deref(in.PermissionsBoundary, ""),
 	}
-	_, err = s.st.Apply(ctx,
+	err = s.applyCreate(ctx, kindUser,
 		[]store.Cond{{Key: schema.User(s.account, u.Name)}, {Key: schema.UserID(s.account, id)}},
 		append([]store.Op{
 			{Key: schema.User(s.account, u.Name), Value: mustJSON(u)},
@@ -208,8 +208,7 @@ func (s *Service) DeleteUser(ctx context.Context, in *iamwire.DeleteUserInput) (
 			}
 			ops = append(ops, bops...)
 		}
-		_, err = s.st.Apply(ctx, []store.Cond{{Key: schema.User(s.account, u.Name), ModRevision: rev}}, ops)
-		return err
+		return s.applyRemoval(ctx, kindUser, []store.Cond{{Key: schema.User(s.account, u.Name), ModRevision: rev}}, ops)
 	})
 	if err != nil {
 		return nil, err

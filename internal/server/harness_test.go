@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	iamsvc "github.com/iamd/iamd/internal/iam"
 )
 
 const (
@@ -36,6 +38,8 @@ type harness struct {
 	transport *http.Transport
 	dir       string
 	clock     *fakeClock
+	// quotas are the adjustable quotas the server starts with.
+	quotas iamsvc.Quotas
 }
 
 // newHarness starts an in-process iamd on a fresh data dir. The clock is
@@ -59,6 +63,7 @@ func (h *harness) start() {
 		RootAccessKeyID:     rootKey,
 		RootSecretAccessKey: rootSecret,
 		Now:                 now,
+		Quotas:              h.quotas,
 	})
 	if err != nil {
 		h.t.Fatal(err)

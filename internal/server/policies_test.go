@@ -218,7 +218,7 @@ func TestAttachmentsAndInline(t *testing.T) {
 	}
 	q := mustCreatePolicy(t, c, "P11", allowGetUsers)
 	_, err = c.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("Bobby"), PolicyArn: q.Arn})
-	wantErr(t, err, "LimitExceeded", 409, "Cannot exceed quota for AttachedPoliciesPerUser: 10")
+	wantErr(t, err, "LimitExceeded", 409, "Cannot exceed quota for PoliciesPerUser: 10")
 	if _, err := c.DetachUserPolicy(ctx, &iam.DetachUserPolicyInput{UserName: aws.String("Bobby"), PolicyArn: p.Arn}); err != nil {
 		t.Fatal(err)
 	}

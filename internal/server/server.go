@@ -40,6 +40,7 @@ type Config struct {
 	Now                 func() time.Time // default time.Now
 	Rand                io.Reader        // default crypto/rand
 	Logger              *slog.Logger     // default discards
+	Quotas              iam.Quotas       // zero fields: AWS's defaults
 }
 
 // Instance is an opened iamd: its handler and what it was built from.
@@ -122,7 +123,7 @@ func open(ctx context.Context, cfg Config, st store.Store) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	iamSvc := iam.New(iam.Config{Store: st, AccountID: account, Now: cfg.Now, Rand: cfg.Rand, Sealer: sealer, Catalogue: catalogue})
+	iamSvc := iam.New(iam.Config{Store: st, AccountID: account, Now: cfg.Now, Rand: cfg.Rand, Sealer: sealer, Catalogue: catalogue, Quotas: cfg.Quotas})
 	stsSvc := sts.New(sts.Config{
 		AccountID:  account,
 		Sealer:     sealer,

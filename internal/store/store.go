@@ -82,6 +82,11 @@ type Store interface {
 	// pass the last returned key as `after`.
 	Range(ctx context.Context, prefix, after string, limit int) (kvs []KV, more bool, err error)
 
+	// Count returns how many keys have the prefix and the revision of the
+	// snapshot it counted: every Apply with a revision up to rev is
+	// reflected in n, none after it is.
+	Count(ctx context.Context, prefix string) (n int, rev int64, err error)
+
 	// Apply atomically checks every cond and, only if all hold, applies every
 	// op, all at one new revision (returned). Deleting an absent key is not an
 	// error and is not a change: an Apply that changes nothing (no ops, or only

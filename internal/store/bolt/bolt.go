@@ -265,6 +265,32 @@ func (s *Store) Range(ctx context.Context, prefix, after string, limit int) ([]s
 	return kvs, more, nil
 }
 
+// Count implements [store.Store.Count]. It walks keys only; values are
+// neither copied nor decoded.
+func (s *Store) Count(ctx context.Context, prefix string) (int, int64, error) {
+	if err := s.acquire(ctx); err != nil {
+		return 0, 0, err
+	}
+	defer s.mu.RUnlock()
+	var (
+		n   int
+		rev int64
+	)
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		var err error
+		if rev, err = decodeRev(tx.Bucket(bucketMeta).Get(keyRevision)); err != nil {
+			return err
+		}
+		p := []byte(prefix)
+		c := tx.Bucket(bucketKV).Cursor()
+		for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+			n++
+		}
+		return nil
+	})
+	return n, rev, err
+}
+
 // Revision implements [store.Store.Revision].
 func (s *Store) Revision(ctx context.Context) (int64, error) {
 	if err := s.acquire(ctx); err != nil {

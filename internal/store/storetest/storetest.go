@@ -44,6 +44,8 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"RangePrefix", testRangePrefix},
 		{"RangeAfter", testRangeAfter},
 		{"RangeLimitAndPaging", testRangeLimitAndPaging},
+		{"Count", testCount},
+		{"CountRevision", testCountRevision},
 		{"ConcurrentCASCounter", testConcurrentCASCounter},
 		{"ConcurrentApplyDistinctRevisions", testConcurrentApplyDistinctRevisions},
 		{"ConcurrentConflictIsolation", testConcurrentConflictIsolation},
@@ -600,6 +602,67 @@ func testRangePrefix(t *testing.T, s store.Store) {
 		want := withPrefix(sorted, prefix)
 		if more || !slices.Equal(keys, want) {
 			t.Errorf("Range(%q) = %q, more=%v; want %q", prefix, keys, more, want)
+		}
+	}
+}
+
+func testCount(t *testing.T, s store.Store) {
+	sorted := loadAwkward(t, s)
+	for _, prefix := range []string{"", "a", "a/", "a/b", "a/b/", "a/\xff", "\xff", "\x00", "users/alice", "users/", "é", "zzz", "\xff\xff"} {
+		n, rev, err := s.Count(context.Background(), prefix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := len(withPrefix(sorted, prefix)); n != want {
+			t.Errorf("Count(%q) = %d; want %d", prefix, n, want)
+		}
+		if want := revision(t, s); rev != want {
+			t.Errorf("Count(%q) revision %d; want %d", prefix, rev, want)
+		}
+	}
+}
+
+// testCountRevision checks that the revision a Count returns places every
+// write on the right side of it, while writes race with the counts.
+func testCountRevision(t *testing.T, s store.Store) {
+	const writes = 200
+	revs := make(chan int64, writes)
+	go func() {
+		defer close(revs)
+		for i := range writes {
+			rev, err := s.Apply(context.Background(), nil, []store.Op{put(fmt.Sprintf("c/%04d", i), "v")})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			revs <- rev
+		}
+	}()
+	type sample struct {
+		n   int
+		rev int64
+	}
+	var samples []sample
+	for range 50 {
+		n, rev, err := s.Count(context.Background(), "c/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		samples = append(samples, sample{n, rev})
+	}
+	var applied []int64
+	for rev := range revs {
+		applied = append(applied, rev)
+	}
+	for _, smp := range samples {
+		want := 0
+		for _, r := range applied {
+			if r <= smp.rev {
+				want++
+			}
+		}
+		if smp.n != want {
+			t.Errorf("Count at revision %d = %d; %d writes had applied by then", smp.rev, smp.n, want)
 		}
 	}
 }
