@@ -145,7 +145,8 @@ type server struct {
 	t        *testing.T
 	dataDir  string
 	logDir   string
-	envCreds bool // start with IAMD_ROOT_* in the environment
+	envCreds bool     // start with IAMD_ROOT_* in the environment
+	flags    []string // more `iamd serve` flags
 	starts   int
 
 	cmd      *exec.Cmd
@@ -190,7 +191,7 @@ func (s *server) start() {
 		if err != nil {
 			s.t.Fatal(err)
 		}
-		cmd := exec.Command(iamdBin, "serve", "--listen", addr, "--data-dir", s.dataDir, "--account-id", accountID)
+		cmd := exec.Command(iamdBin, append([]string{"serve", "--listen", addr, "--data-dir", s.dataDir, "--account-id", accountID}, s.flags...)...)
 		cmd.Env = baseEnv()
 		if s.envCreds {
 			cmd.Env = append(cmd.Env, "IAMD_ROOT_ACCESS_KEY_ID="+rootKey, "IAMD_ROOT_SECRET_ACCESS_KEY="+rootSecret)
