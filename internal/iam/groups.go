@@ -109,27 +109,15 @@ func (s *Service) UpdateGroup(ctx context.Context, in *iamwire.UpdateGroupInput)
 		if err != nil {
 			return err
 		}
-		oldKey := schema.Group(s.account, g.Name)
-		if in.NewPath != nil {
-			g.Path = *in.NewPath
-		}
 		newName := deref(in.NewGroupName, g.Name)
-		newKey := schema.Group(s.account, newName)
-		g.Name = newName
-		conds := []store.Cond{{Key: oldKey, ModRevision: rev}}
-		var ops []store.Op
-		if newKey != oldKey {
-			if _, ok, err := s.getJSON(ctx, newKey, &groupRecord{}); err != nil {
-				return err
-			} else if ok {
-				return apierr.EntityAlreadyExists("Group with name %s already exists.", newName)
-			}
-			conds = append(conds, store.Cond{Key: newKey})
-			ops = append(ops, store.Op{Key: oldKey, Delete: true}, store.Op{Key: schema.GroupID(s.account, g.ID), Value: []byte(schema.Lower(newName))})
+		r := rename{
+			oldKey: schema.Group(s.account, g.Name), rev: rev,
+			newKey: schema.Group(s.account, newName), idKey: schema.GroupID(s.account, g.ID), newName: newName,
+			taken: func() error { return apierr.EntityAlreadyExists("Group with name %s already exists.", newName) },
 		}
-		ops = append(ops, store.Op{Key: newKey, Value: mustJSON(g)})
-		_, err = s.st.Apply(ctx, conds, ops)
-		return err
+		g.Name = newName
+		g.Path = deref(in.NewPath, g.Path)
+		return s.rewriteNamed(ctx, r, g)
 	})
 	if err != nil {
 		return nil, err

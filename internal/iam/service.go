@@ -116,6 +116,36 @@ func getNamed[T any](ctx context.Context, s *Service, key string, notFound func(
 	return &v, rev, nil
 }
 
+// rename names one record kind's keys for rewriteNamed.
+type rename struct {
+	oldKey  string // where the record is, read at rev
+	rev     int64
+	newKey  string // where it goes (oldKey when the name is unchanged)
+	idKey   string // its unique-id index, which holds the lower-case name
+	newName string
+	taken   func() error // the error when newKey is another record's
+}
+
+// rewriteNamed writes a record read at r.rev back under its (possibly new)
+// name in one transaction: on a rename the old key goes, the id index
+// follows, and the new name must be free without regard to case.
+func (s *Service) rewriteNamed(ctx context.Context, r rename, rec any) error {
+	conds := []store.Cond{{Key: r.oldKey, ModRevision: r.rev}}
+	var ops []store.Op
+	if r.newKey != r.oldKey {
+		if _, err := s.st.Get(ctx, r.newKey); err == nil {
+			return r.taken()
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		conds = append(conds, store.Cond{Key: r.newKey})
+		ops = append(ops, store.Op{Key: r.oldKey, Delete: true}, store.Op{Key: r.idKey, Value: []byte(schema.Lower(r.newName))})
+	}
+	ops = append(ops, store.Op{Key: r.newKey, Value: mustJSON(rec)})
+	_, err := s.st.Apply(ctx, conds, ops)
+	return err
+}
+
 // byID reads a record through its unique-id index (nil if either is
 // gone). The record is read-only (see viewNamed).
 func byID[T any](ctx context.Context, s *Service, idKey string, recordKey func(lower string) string) (*T, error) {

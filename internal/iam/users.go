@@ -157,29 +157,15 @@ func (s *Service) UpdateUser(ctx context.Context, in *iamwire.UpdateUserInput) (
 		if err != nil {
 			return err
 		}
-		oldKey := schema.User(s.account, u.Name)
-		if in.NewPath != nil {
-			u.Path = *in.NewPath
-		}
 		newName := deref(in.NewUserName, u.Name)
-		newKey := schema.User(s.account, newName)
-		u.Name = newName
-		conds := []store.Cond{{Key: oldKey, ModRevision: rev}}
-		ops := []store.Op{}
-		if newKey != oldKey {
-			if _, ok, err := s.getJSON(ctx, newKey, &userRecord{}); err != nil {
-				return err
-			} else if ok {
-				return apierr.EntityAlreadyExists("User with name %s already exists.", newName)
-			}
-			conds = append(conds, store.Cond{Key: newKey})
-			ops = append(ops,
-				store.Op{Key: oldKey, Delete: true},
-				store.Op{Key: schema.UserID(s.account, u.ID), Value: []byte(schema.Lower(newName))})
+		r := rename{
+			oldKey: schema.User(s.account, u.Name), rev: rev,
+			newKey: schema.User(s.account, newName), idKey: schema.UserID(s.account, u.ID), newName: newName,
+			taken: func() error { return apierr.EntityAlreadyExists("User with name %s already exists.", newName) },
 		}
-		ops = append(ops, store.Op{Key: newKey, Value: mustJSON(u)})
-		_, err = s.st.Apply(ctx, conds, ops)
-		return err
+		u.Name = newName
+		u.Path = deref(in.NewPath, u.Path)
+		return s.rewriteNamed(ctx, r, u)
 	})
 	if err != nil {
 		return nil, err
