@@ -33,7 +33,11 @@ func caller(p *auth.Principal) *policy.Caller {
 // AuthorizeAssumeRole decides an sts:AssumeRole call: the role's trust
 // policy must allow the caller, and unless it names the caller itself the
 // caller's identity policies (and boundary, session policies) must allow
-// sts:AssumeRole on the role too. It implements sts.Roles.
+// sts:AssumeRole on the role too. A session that gets session tags (passed
+// or inherited as transitive tags) needs sts:TagSession, and one that gets
+// a source identity (passed or persisting through role chaining) needs
+// sts:SetSourceIdentity, each decided by the same rules. It implements
+// sts.Roles.
 func (s *Service) AuthorizeAssumeRole(ctx context.Context, p *auth.Principal, req *sts.AssumeRequest) (*sts.AssumedRole, error) {
 	const action = "sts:AssumeRole"
 	denied := func(res policy.Result) error {
@@ -73,10 +77,27 @@ func (s *Service) AuthorizeAssumeRole(ctx context.Context, p *auth.Principal, re
 	}
 	for _, t := range r.Tags {
 		rc.set("iam:ResourceTag/"+t.Key, t.Value)
+		rc.set("aws:ResourceTag/"+t.Key, t.Value)
 	}
-	res := policy.Evaluate(&policy.Request{Action: action, Resource: req.RoleARN, Context: rc, Principal: caller(p), ResourceAccount: s.account}, &set)
-	if res.Decision != policy.Allow {
+	pr := &policy.Request{Action: action, Resource: req.RoleARN, Context: rc, Principal: caller(p), ResourceAccount: s.account}
+	if res := policy.Evaluate(pr, &set); res.Decision != policy.Allow {
 		return nil, denied(res)
+	}
+	// The permissions-only actions, in the same context.
+	for _, extra := range [...]struct {
+		needed bool
+		action string
+	}{
+		{req.TagSession, "sts:TagSession"},
+		{req.SetSourceIdentity, "sts:SetSourceIdentity"},
+	} {
+		if !extra.needed {
+			continue
+		}
+		pr.Action = extra.action
+		if res := policy.Evaluate(pr, &set); res.Decision != policy.Allow {
+			return nil, accessDenied(p.ARN, extra.action, req.RoleARN, res)
+		}
 	}
 	return &sts.AssumedRole{ID: r.ID, Name: r.Name, ARN: s.roleARN(r.Path, r.Name), MaxSessionDuration: time.Duration(r.MaxSessionDuration) * time.Second}, nil
 }

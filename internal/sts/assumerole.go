@@ -15,8 +15,17 @@ type AssumeRequest struct {
 	RoleARN string
 	// Context holds the request's condition keys beyond the principal's
 	// own (sts:ExternalId, sts:RoleSessionName, sts:SourceIdentity,
-	// aws:MultiFactorAuthPresent, aws:RequestTag/…, aws:TagKeys).
+	// aws:SourceIdentity, aws:MultiFactorAuthPresent, aws:RequestTag/…,
+	// aws:TagKeys, sts:TransitiveTagKeys).
 	Context map[string][]string
+	// TagSession says the new session gets session tags (passed in Tags,
+	// or transitive tags inherited from the calling session), which
+	// needs sts:TagSession as well as sts:AssumeRole.
+	TagSession bool
+	// SetSourceIdentity says the new session gets a source identity
+	// (passed in SourceIdentity, or persisting from the calling session),
+	// which needs sts:SetSourceIdentity.
+	SetSourceIdentity bool
 }
 
 // AssumedRole is the role an AssumeRole call was allowed to assume.
@@ -63,8 +72,18 @@ func (s *Service) AssumeRole(ctx context.Context, in *stswire.AssumeRoleInput) (
 	if in.ExternalId != nil {
 		keys["sts:ExternalId"] = []string{*in.ExternalId}
 	}
-	if in.SourceIdentity != nil {
-		keys["sts:SourceIdentity"] = []string{*in.SourceIdentity}
+	// A source identity, once set, persists through role chaining and
+	// cannot be changed.
+	sourceIdentity := deref(in.SourceIdentity)
+	if inherited := s.callerSourceIdentity(p); inherited != "" {
+		if sourceIdentity != "" && sourceIdentity != inherited {
+			return nil, apierr.AccessDenied("User: %s is not authorized to perform: sts:SetSourceIdentity on resource: %s", p.ARN, in.RoleArn)
+		}
+		sourceIdentity = inherited
+		keys["aws:SourceIdentity"] = []string{inherited}
+	}
+	if sourceIdentity != "" {
+		keys["sts:SourceIdentity"] = []string{sourceIdentity}
 	}
 	mfa, mfaTime := p.MFA, p.MFAAuthTime
 	if (in.SerialNumber == nil) != (in.TokenCode == nil) {
@@ -113,8 +132,15 @@ func (s *Service) AssumeRole(ctx context.Context, in *stswire.AssumeRoleInput) (
 		}
 		transitive = append(transitive, k)
 	}
+	if len(in.TransitiveTagKeys) > 0 {
+		keys["sts:TransitiveTagKeys"] = append([]string(nil), in.TransitiveTagKeys...)
+	}
 
-	role, err := s.cfg.Roles.AuthorizeAssumeRole(ctx, p, &AssumeRequest{RoleARN: in.RoleArn, Context: keys})
+	role, err := s.cfg.Roles.AuthorizeAssumeRole(ctx, p, &AssumeRequest{
+		RoleARN: in.RoleArn, Context: keys,
+		TagSession:        len(tags) > 0 || len(in.TransitiveTagKeys) > 0,
+		SetSourceIdentity: sourceIdentity != "",
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +199,7 @@ func (s *Service) AssumeRole(ctx context.Context, in *stswire.AssumeRoleInput) (
 		Kind: auth.AssumedRole, AccountID: s.cfg.AccountID, ARN: arn, UserID: role.ID + ":" + sessionName,
 		Name: role.Name, ParentID: role.ID, RoleARN: role.ARN, Issued: now, Expires: now.Add(d),
 		MFA: mfa, MFATime: mfaTime, Policies: sessionPolicies, Tags: tags, Transitive: transitive,
-		SourceIdentity: deref(in.SourceIdentity),
+		SourceIdentity: sourceIdentity,
 	}
 	creds, err := s.issue(sess)
 	if err != nil {
@@ -191,6 +217,21 @@ func (s *Service) AssumeRole(ctx context.Context, in *stswire.AssumeRoleInput) (
 		out.SourceIdentity = in.SourceIdentity
 	}
 	return out, nil
+}
+
+// callerSourceIdentity returns the source identity of the calling role
+// session, "" if it has none. The principal does not carry it, so it is
+// read back from the caller's token, which Resolve has already opened and
+// checked for this request.
+func (s *Service) callerSourceIdentity(p *auth.Principal) string {
+	if p.Kind != auth.AssumedRole || p.SessionToken == "" {
+		return ""
+	}
+	sess, ok := open(s.cfg.Sealer, p.SessionToken)
+	if !ok {
+		return ""
+	}
+	return sess.SourceIdentity
 }
 
 func boolString(b bool) string {
