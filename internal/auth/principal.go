@@ -60,6 +60,9 @@ type Principal struct {
 	// TransitiveTagKeys are the session tags that carry over when the
 	// session assumes another role.
 	TransitiveTagKeys []string
+	// SourceIdentity is the source identity a role session was given
+	// (aws:SourceIdentity); it persists through role chaining.
+	SourceIdentity string
 }
 
 type principalKey struct{}

@@ -81,6 +81,10 @@ func (c *reqContext) Get(key string) ([]string, bool) {
 		if c.info != nil && c.info.Region != "" {
 			return one(c.info.Region)
 		}
+	case "aws:sourceidentity":
+		if p.SourceIdentity != "" {
+			return one(p.SourceIdentity)
+		}
 	case "aws:useragent":
 		if c.info != nil && c.info.UserAgent != "" {
 			return one(c.info.UserAgent)

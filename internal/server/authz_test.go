@@ -256,11 +256,15 @@ func TestSessionTagsInConditions(t *testing.T) {
 	h := newHarness(t)
 	c := h.iam()
 	_, erin := userWithKey(t, h, "erin")
-	role, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("Tagged"), AssumeRolePolicyDocument: aws.String(trustUser("erin"))})
+	// Passing session tags needs sts:TagSession next to sts:AssumeRole.
+	tagTrust := func(principal string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":["sts:AssumeRole","sts:TagSession"]}]}`
+	}
+	role, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("Tagged"), AssumeRolePolicyDocument: aws.String(tagTrust("arn:aws:iam::" + testAccount + ":user/erin"))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cond := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:ListUsers","sts:AssumeRole"],"Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"blue"}}}]}`
+	cond := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:ListUsers","sts:AssumeRole","sts:TagSession"],"Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"blue"}}}]}`
 	c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("Tagged"), PolicyName: aws.String("bytag"), PolicyDocument: aws.String(cond)})
 	assume := func(creds []string, tags []ststypes.Tag, transitive []string) []string {
 		t.Helper()
@@ -278,8 +282,9 @@ func TestSessionTagsInConditions(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The transitive tag follows a chained session (the role trusts only
-	// erin, so chain through a trust that names the account).
-	c.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("Tagged"), PolicyDocument: aws.String(trustAccount)})
+	// erin, so chain through a trust that names the account; carrying a
+	// transitive tag needs sts:TagSession on both sides).
+	c.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("Tagged"), PolicyDocument: aws.String(tagTrust("arn:aws:iam::" + testAccount + ":root"))})
 	chained := assume(blue, nil, nil)
 	if _, err := h.iam(chained...).ListUsers(ctx, &iam.ListUsersInput{}); err != nil {
 		t.Fatal(err)

@@ -317,3 +317,24 @@ func TestSetSourceIdentityRoleChaining(t *testing.T) {
 	// It keeps persisting down the chain.
 	tsAssume(t, h, sess2, &sts.AssumeRoleInput{RoleArn: aws.String(third), RoleSessionName: aws.String("Third")})
 }
+
+// TestSourceIdentityInRequestContext: every request a session makes
+// carries its source identity as aws:SourceIdentity, so identity policies
+// can require it.
+func TestSourceIdentityInRequestContext(t *testing.T) {
+	h := newHarness(t)
+	_, dev := userWithKey(t, h, "DevUser")
+	p := tsUserARN("DevUser")
+	arn := tsRole(t, h, "Audited", tsTrust(p, [2]string{`["sts:AssumeRole","sts:SetSourceIdentity"]`, ""}))
+	onlyAudited := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*","Condition":{"StringEquals":{"aws:SourceIdentity":"alice@example.com"}}}]}`
+	if _, err := h.iam().PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("Audited"), PolicyName: aws.String("audited"), PolicyDocument: aws.String(onlyAudited)}); err != nil {
+		t.Fatal(err)
+	}
+	_, plain := tsAssume(t, h, dev, &sts.AssumeRoleInput{RoleArn: aws.String(arn), RoleSessionName: aws.String("audit")})
+	_, err := h.iam(plain...).ListUsers(ctx, &iam.ListUsersInput{})
+	wantErr(t, err, "AccessDenied", 403, "")
+	_, sourced := tsAssume(t, h, dev, &sts.AssumeRoleInput{RoleArn: aws.String(arn), RoleSessionName: aws.String("audit"), SourceIdentity: aws.String("alice@example.com")})
+	if _, err := h.iam(sourced...).ListUsers(ctx, &iam.ListUsersInput{}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -75,7 +75,7 @@ func (s *Service) AssumeRole(ctx context.Context, in *stswire.AssumeRoleInput) (
 	// A source identity, once set, persists through role chaining and
 	// cannot be changed.
 	sourceIdentity := deref(in.SourceIdentity)
-	if inherited := s.callerSourceIdentity(p); inherited != "" {
+	if inherited := p.SourceIdentity; inherited != "" {
 		if sourceIdentity != "" && sourceIdentity != inherited {
 			return nil, apierr.AccessDenied("User: %s is not authorized to perform: sts:SetSourceIdentity on resource: %s", p.ARN, in.RoleArn)
 		}
@@ -217,21 +217,6 @@ func (s *Service) AssumeRole(ctx context.Context, in *stswire.AssumeRoleInput) (
 		out.SourceIdentity = in.SourceIdentity
 	}
 	return out, nil
-}
-
-// callerSourceIdentity returns the source identity of the calling role
-// session, "" if it has none. The principal does not carry it, so it is
-// read back from the caller's token, which Resolve has already opened and
-// checked for this request.
-func (s *Service) callerSourceIdentity(p *auth.Principal) string {
-	if p.Kind != auth.AssumedRole || p.SessionToken == "" {
-		return ""
-	}
-	sess, ok := open(s.cfg.Sealer, p.SessionToken)
-	if !ok {
-		return ""
-	}
-	return sess.SourceIdentity
 }
 
 func boolString(b bool) string {

@@ -190,6 +190,7 @@ func (s *Service) Resolve(ctx context.Context, akid, token string) (*auth.Princi
 		SessionPolicies:   sess.Policies,
 		SessionTags:       sess.Tags,
 		TransitiveTagKeys: sess.Transitive,
+		SourceIdentity:    sess.SourceIdentity,
 	}, sess.Secret, nil
 }
 
