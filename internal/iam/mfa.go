@@ -72,7 +72,7 @@ func (s *Service) mfaPathName(serial string) (string, bool) {
 }
 
 func noSuchMFA(serial string) error {
-	return apierr.NoSuchEntity("VirtualMFADevice with serial number %s doesn't exist.", serial)
+	return apierr.NoSuchEntity("MFA Device with serial number %s does not exist.", serial)
 }
 
 func noSuchUserMFA(serial string) error {
@@ -175,7 +175,7 @@ func (s *Service) CreateVirtualMFADevice(ctx context.Context, in *iamwire.Create
 	key := schema.VirtualMFA(s.account, pathName)
 	if err := s.applyCreate(ctx, kindVirtualMFA, []store.Cond{{Key: key}}, []store.Op{{Key: key, Value: mustJSON(d)}}); err != nil {
 		if errors.Is(err, store.ErrConflict) {
-			return nil, apierr.EntityAlreadyExists("MFADevice entity at the same path and name already exists.")
+			return nil, apierr.EntityAlreadyExists("MFA device already exists.")
 		}
 		return nil, err
 	}
@@ -199,7 +199,7 @@ func (s *Service) EnableMFADevice(ctx context.Context, in *iamwire.EnableMFADevi
 			return err
 		}
 		if d.UserID != "" {
-			return apierr.EntityAlreadyExists("MFA Device %s is already in use.", d.Serial)
+			return apierr.EntityAlreadyExists("MFA Device is already in use.")
 		}
 		assigned, _, err := s.st.Range(ctx, schema.OwnedPrefix(s.account, "user-mfa", u.ID), "", maxMFADevicesPerUser)
 		if err != nil {

@@ -174,8 +174,16 @@ func (s *Service) getPasswordPolicy(ctx context.Context) (*passwordPolicy, int64
 	return &p, rev, nil
 }
 
+// noSuchPasswordPolicy is GetAccountPasswordPolicy's answer when the
+// account has no policy.
 func (s *Service) noSuchPasswordPolicy() error {
 	return apierr.NoSuchEntity("The Password Policy with domain name %s cannot be found.", s.account)
+}
+
+// noPasswordPolicyToDelete is DeleteAccountPasswordPolicy's answer when the
+// account has no policy: AWS words it differently from the Get case.
+func noPasswordPolicyToDelete() error {
+	return apierr.NoSuchEntity("The account policy with name PasswordPolicy cannot be found.")
 }
 
 // UsersMayChangePassword reports whether the account password policy lets
@@ -251,7 +259,7 @@ func (s *Service) DeleteAccountPasswordPolicy(ctx context.Context, _ *iamwire.De
 			return err
 		}
 		if p == nil {
-			return s.noSuchPasswordPolicy()
+			return noPasswordPolicyToDelete()
 		}
 		key := schema.PasswordPolicy(s.account)
 		_, err = s.st.Apply(ctx, []store.Cond{{Key: key, ModRevision: rev}}, []store.Op{{Key: key, Delete: true}})
