@@ -198,7 +198,7 @@ func TestAccountPasswordPolicy(t *testing.T) {
 	_, err := c.GetAccountPasswordPolicy(ctx, &iam.GetAccountPasswordPolicyInput{})
 	wantErr(t, err, "NoSuchEntity", 404, "The Password Policy with domain name "+testAccount+" cannot be found.")
 	_, err = c.DeleteAccountPasswordPolicy(ctx, &iam.DeleteAccountPasswordPolicyInput{})
-	wantErr(t, err, "NoSuchEntity", 404, "The Password Policy with domain name "+testAccount+" cannot be found.")
+	wantErr(t, err, "NoSuchEntity", 404, "The account policy with name PasswordPolicy cannot be found.")
 	if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("Bob")}); err != nil {
 		t.Fatal(err)
 	}
@@ -373,7 +373,7 @@ func TestVirtualMFADevices(t *testing.T) {
 		t.Fatalf("QR code image: %v", err)
 	}
 	_, err = c.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("bobsphone")})
-	wantErr(t, err, "EntityAlreadyExists", 409, "MFADevice entity at the same path and name already exists.")
+	wantErr(t, err, "EntityAlreadyExists", 409, "MFA device already exists.")
 	other, err := c.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("Spare"), Path: aws.String("/ops/")})
 	if err != nil || *other.VirtualMFADevice.SerialNumber != "arn:aws:iam::"+testAccount+":mfa/ops/Spare" {
 		t.Fatal(other, err)
@@ -418,7 +418,7 @@ func TestVirtualMFADevices(t *testing.T) {
 	wantErr(t, err, "NoSuchEntity", 404, "The user with name Nobody cannot be found.")
 	missing := "arn:aws:iam::" + testAccount + ":mfa/missing"
 	_, err = c.EnableMFADevice(ctx, &iam.EnableMFADeviceInput{UserName: aws.String("Bob"), SerialNumber: aws.String(missing), AuthenticationCode1: aws.String(code1), AuthenticationCode2: aws.String(code2)})
-	wantErr(t, err, "NoSuchEntity", 404, "VirtualMFADevice with serial number "+missing+" doesn't exist.")
+	wantErr(t, err, "NoSuchEntity", 404, "MFA Device with serial number "+missing+" does not exist.")
 	if _, err := c.EnableMFADevice(ctx, &iam.EnableMFADeviceInput{UserName: aws.String("Bob"), SerialNumber: aws.String(serial), AuthenticationCode1: aws.String(code1), AuthenticationCode2: aws.String(code2)}); err != nil {
 		t.Fatal(err)
 	}
@@ -500,7 +500,7 @@ func TestVirtualMFADevices(t *testing.T) {
 		}
 	}
 	_, err = c.DeleteVirtualMFADevice(ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: aws.String(serial)})
-	wantErr(t, err, "NoSuchEntity", 404, "VirtualMFADevice with serial number "+serial+" doesn't exist.")
+	wantErr(t, err, "NoSuchEntity", 404, "MFA Device with serial number "+serial+" does not exist.")
 	_, err = c.ListMFADeviceTags(ctx, &iam.ListMFADeviceTagsInput{SerialNumber: aws.String(serial)})
 	wantErr(t, err, "NoSuchEntity", 404, "")
 	if l := listVirtual(types.AssignmentStatusTypeAny); len(l) != 0 {
