@@ -72,7 +72,7 @@ func (a *Authorizer) Authorize(ctx context.Context, p *auth.Principal, op *api.O
 	if res.Decision == policy.Allow {
 		return nil
 	}
-	return accessDenied(p.ARN, op.Action, req.Resource, res)
+	return accessDenied(p.ARN, op.Action, shownResource(op, in, req.Resource), res)
 }
 
 // accessDenied words a denial as AWS does.
@@ -311,6 +311,15 @@ func (s *Service) resourceOf(ctx context.Context, p *auth.Principal, op *api.Ope
 		c.set("iam:PermissionsBoundary", b)
 	}
 	arnPrefix := "arn:aws:iam::" + s.account + ":"
+	if kind, ok := listedKind(op.Name); ok {
+		// Listings act on the path they list: ListUsers with PathPrefix
+		// /ops/ is an action on arn:aws:iam::<account>:user/ops/.
+		prefix, _ := field(in, "PathPrefix")
+		if prefix == "" {
+			prefix = "/"
+		}
+		return arnPrefix + kind + prefix, nil
+	}
 	path, _ := field(in, "Path")
 	if path == "" {
 		path = "/"
@@ -375,6 +384,35 @@ func (s *Service) resourceOf(ctx context.Context, p *auth.Principal, op *api.Ope
 		return serial, nil
 	}
 	return "*", nil
+}
+
+// listedKind is the resource kind a listing operation acts on.
+func listedKind(op string) (string, bool) {
+	switch op {
+	case "ListUsers":
+		return "user", true
+	case "ListGroups":
+		return "group", true
+	case "ListRoles":
+		return "role", true
+	case "ListInstanceProfiles":
+		return "instance-profile", true
+	}
+	return "", false
+}
+
+// shownResource is the resource an AccessDenied message names: the
+// request's, except for ListPolicies, which AWS words as "policy path /"
+// (it has no resource-level permissions and is evaluated against "*").
+func shownResource(op *api.Operation, in any, resource string) string {
+	if op.Name == "ListPolicies" {
+		prefix, _ := field(in, "PathPrefix")
+		if prefix == "" {
+			prefix = "/"
+		}
+		return "policy path " + prefix
+	}
+	return resource
 }
 
 // managedType is the simulator's SourcePolicyType of a managed policy.

@@ -42,7 +42,14 @@ func TestReadOnlyUserCannotCreate(t *testing.T) {
 	c := h.iam()
 	ro, _ := userWithKey(t, h, "reader")
 	_, err := ro.ListUsers(ctx, &iam.ListUsersInput{})
-	wantErr(t, err, "AccessDenied", 403, denied("reader", "iam:ListUsers", "*"))
+	wantErr(t, err, "AccessDenied", 403, denied("reader", "iam:ListUsers", "arn:aws:iam::"+testAccount+":user/"))
+	// Listings name the path they list; ListPolicies has AWS's own wording.
+	_, err = ro.ListRoles(ctx, &iam.ListRolesInput{PathPrefix: aws.String("/aws-service-role/")})
+	wantErr(t, err, "AccessDenied", 403, denied("reader", "iam:ListRoles", "arn:aws:iam::"+testAccount+":role/aws-service-role/"))
+	_, err = ro.ListGroups(ctx, &iam.ListGroupsInput{})
+	wantErr(t, err, "AccessDenied", 403, denied("reader", "iam:ListGroups", "arn:aws:iam::"+testAccount+":group/"))
+	_, err = ro.ListPolicies(ctx, &iam.ListPoliciesInput{})
+	wantErr(t, err, "AccessDenied", 403, denied("reader", "iam:ListPolicies", "policy path /"))
 	attach(t, c, "reader", "arn:aws:iam::aws:policy/IAMReadOnlyAccess")
 	// The attachment takes effect on the very next request.
 	if _, err := ro.ListUsers(ctx, &iam.ListUsersInput{}); err != nil {
@@ -187,7 +194,7 @@ func TestAssumeRole(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = nc.ListUsers(ctx, &iam.ListUsersInput{})
-	wantErr(t, err, "AccessDenied", 403, "User: arn:aws:sts::"+testAccount+":assumed-role/Reader/narrow is not authorized to perform: iam:ListUsers on resource: * because no session policy allows the iam:ListUsers action")
+	wantErr(t, err, "AccessDenied", 403, "User: arn:aws:sts::"+testAccount+":assumed-role/Reader/narrow is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::"+testAccount+":user/ because no session policy allows the iam:ListUsers action")
 	// Role chaining is capped at one hour.
 	c.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("Reader"), PolicyDocument: aws.String(trustAccount)})
 	c.UpdateRole(ctx, &iam.UpdateRoleInput{RoleName: aws.String("Reader"), MaxSessionDuration: aws.Int32(7200)})

@@ -549,12 +549,14 @@ func TestMFASessionToken(t *testing.T) {
 	clock.Advance(30 * time.Second)
 	fresh := totp(t, seed, clock.Now())
 	st, err := bobSTS.GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: serial, TokenCode: aws.String(fresh)})
-	if err != nil && strings.Contains(err.Error(), "unable to validate MFA code") {
-		t.Skip("the server does not wire iam.Service.CheckMFA into sts.Config.MFA yet")
-	}
 	if err != nil || st.Credentials == nil {
 		t.Fatal(err)
 	}
+	// MFA-backed session credentials may call IAM (here they are
+	// authenticated, then denied: Bob has no policy).
+	mc := st.Credentials
+	_, err = h.iam(*mc.AccessKeyId, *mc.SecretAccessKey, *mc.SessionToken).ListUsers(ctx, &iam.ListUsersInput{})
+	wantErr(t, err, "AccessDenied", 403, "User: arn:aws:iam::"+testAccount+":user/Bob is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::"+testAccount+":user/ because no identity-based policy allows the iam:ListUsers action")
 	// The same code again: refused.
 	_, err = bobSTS.GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: serial, TokenCode: aws.String(fresh)})
 	wantErr(t, err, "AccessDenied", 403, "MultiFactorAuthentication failed with invalid MFA one time pass code. ")

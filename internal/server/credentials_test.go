@@ -142,6 +142,9 @@ func TestSessionTokens(t *testing.T) {
 	}
 	_, err = h.sts(*cr.AccessKeyId, *cr.SecretAccessKey, *cr.SessionToken).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
 	wantErr(t, err, "AccessDenied", 403, "Cannot call GetSessionToken with session credentials")
+	// Without MFA, GetSessionToken's credentials cannot call IAM at all.
+	_, err = h.iam(*cr.AccessKeyId, *cr.SecretAccessKey, *cr.SessionToken).GetUser(ctx, &iam.GetUserInput{})
+	wantErr(t, err, "InvalidClientTokenId", 403, "The security token included in the request is invalid")
 	// An altered token is refused.
 	tok := []byte(*cr.SessionToken)
 	tok[10] ^= 1

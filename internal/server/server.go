@@ -153,7 +153,7 @@ func open(ctx context.Context, cfg Config, st store.Store) (*Instance, error) {
 			iamSvc,
 			stsSvc,
 		},
-		Observers: []auth.Observer{iamSvc},
+		Observers: []auth.Observer{stsSvc, iamSvc},
 	}
 	inst.Handler = &api.Server{
 		Table:    table,

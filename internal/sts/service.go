@@ -76,6 +76,16 @@ const (
 	rootMaxSessionDuration = time.Hour
 )
 
+// Authenticated implements auth.Observer: credentials from GetSessionToken
+// without MFA cannot call IAM at all (AWS answers as if the token were not
+// valid there); with MFA they can.
+func (s *Service) Authenticated(_ context.Context, p *auth.Principal, service, _ string) error {
+	if service == "iam" && p.SessionToken != "" && p.Kind != auth.AssumedRole && !p.MFA {
+		return apierr.InvalidClientTokenID("The security token included in the request is invalid")
+	}
+	return nil
+}
+
 // GetSessionToken issues temporary credentials for the calling user (or
 // root) with long-term credentials.
 func (s *Service) GetSessionToken(ctx context.Context, in *stswire.GetSessionTokenInput) (*stswire.GetSessionTokenOutput, error) {
