@@ -368,7 +368,7 @@ func TestCLIAssumeRole(t *testing.T) {
 	}
 
 	s.awsErr(t, bob, "An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:iam::123456789012:user/bob "+
-		"is not authorized to perform: sts:AssumeRole on resource: "+roleArn+" because no resource-based policy allows the sts:AssumeRole action",
+		"is not authorized to perform: sts:AssumeRole on resource: "+roleArn,
 		"sts", "assume-role", "--role-arn", roleArn, "--role-session-name", "s1")
 	s.awsErr(t, alice, "An error occurred (ValidationError) when calling the AssumeRole operation: The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
 		"sts", "assume-role", "--role-arn", roleArn, "--role-session-name", "s2", "--duration-seconds", "7200")

@@ -180,8 +180,13 @@ func (s *Service) AssumeRole(ctx context.Context, in *stswire.AssumeRoleInput) (
 		sessionPolicies = append(sessionPolicies, doc)
 		size += len(*pa.Arn)
 	}
+	// Session tags are packed with the session policies: PackedPolicySize
+	// reports their share of the allotted space too.
+	for k, v := range tags {
+		size += len(k) + len(v)
+	}
 	var packed *int32
-	if sessionPolicies != nil {
+	if sessionPolicies != nil || len(tags) > 0 {
 		pct := int32((size*100 + maxPackedPolicyChars - 1) / maxPackedPolicyChars)
 		if pct > 100 {
 			return nil, apierr.New("PackedPolicyTooLarge", 400, "Packed policy consumes %d%% of allotted space, please use smaller policy for user.", pct)
