@@ -16,12 +16,16 @@ import (
 // servicePrincipal is the form of an AWS service principal name.
 var servicePrincipal = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$`)
 
-// serviceLinkedName derives a service-linked role's name from its service:
-// AWSServiceRoleFor + the service's first label, capitalised
-// (elasticbeanstalk.amazonaws.com → AWSServiceRoleForElasticbeanstalk).
-func serviceLinkedName(service, suffix string) string {
-	label, _, _ := strings.Cut(service, ".")
-	name := "AWSServiceRoleFor" + strings.ToUpper(label[:1]) + label[1:]
+// serviceLinkedName names a service's service-linked role as AWS does
+// (autoscaling.amazonaws.com → AWSServiceRoleForAutoScaling, from the
+// catalogue's table); for a service the table lacks, AWSServiceRoleFor +
+// the service's first label, capitalised.
+func (s *Service) serviceLinkedName(service, suffix string) string {
+	name, ok := s.catalogue.ServiceLinkedRoleName(service)
+	if !ok {
+		label, _, _ := strings.Cut(service, ".")
+		name = "AWSServiceRoleFor" + strings.ToUpper(label[:1]) + label[1:]
+	}
 	if suffix != "" {
 		name += "_" + suffix
 	}
@@ -42,13 +46,13 @@ func (s *Service) CreateServiceLinkedRole(ctx context.Context, in *iamwire.Creat
 	})
 	out, err := s.createRole(ctx, &iamwire.CreateRoleInput{
 		Path:                     ptr("/aws-service-role/" + in.AWSServiceName + "/"),
-		RoleName:                 serviceLinkedName(in.AWSServiceName, deref(in.CustomSuffix, "")),
+		RoleName:                 s.serviceLinkedName(in.AWSServiceName, deref(in.CustomSuffix, "")),
 		AssumeRolePolicyDocument: string(trust),
 		Description:              in.Description,
 	}, in.AWSServiceName)
 	if err != nil {
 		if ae, ok := apierr.As(err); ok && ae.Code == "EntityAlreadyExists" {
-			return nil, apierr.InvalidInput("Service role name %s has been taken in this account, please try a different suffix.", serviceLinkedName(in.AWSServiceName, deref(in.CustomSuffix, "")))
+			return nil, apierr.InvalidInput("Service role name %s has been taken in this account, please try a different suffix.", s.serviceLinkedName(in.AWSServiceName, deref(in.CustomSuffix, "")))
 		}
 		return nil, err
 	}

@@ -111,8 +111,21 @@ func TestServiceLinkedRoles(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := out.Role
-	if *r.Path != "/aws-service-role/elasticbeanstalk.amazonaws.com/" || *r.RoleName != "AWSServiceRoleForElasticbeanstalk" {
+	if *r.Path != "/aws-service-role/elasticbeanstalk.amazonaws.com/" || *r.RoleName != "AWSServiceRoleForElasticBeanstalk" {
 		t.Fatalf("slr %+v", r)
+	}
+	// Names are AWS's own, service by service.
+	for service, want := range map[string]string{
+		"autoscaling.amazonaws.com": "AWSServiceRoleForAutoScaling",
+		"ecs.amazonaws.com":         "AWSServiceRoleForECS",
+		"spot.amazonaws.com":        "AWSServiceRoleForEC2Spot",
+		"eks.amazonaws.com":         "AWSServiceRoleForAmazonEKS",
+		"example.amazonaws.com":     "AWSServiceRoleForExample", // not in the table
+	} {
+		o, err := c.CreateServiceLinkedRole(ctx, &iam.CreateServiceLinkedRoleInput{AWSServiceName: aws.String(service)})
+		if err != nil || *o.Role.RoleName != want {
+			t.Fatalf("%s: %v %v, want %s", service, o, err, want)
+		}
 	}
 	if doc, _ := url.QueryUnescape(*r.AssumeRolePolicyDocument); !strings.Contains(doc, `"Service":["elasticbeanstalk.amazonaws.com"]`) {
 		t.Fatalf("slr trust %s", doc)

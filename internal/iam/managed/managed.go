@@ -16,6 +16,9 @@ import (
 //go:embed aws_managed_policies.json
 var catalogueJSON []byte
 
+//go:embed service_linked_roles.json
+var serviceRolesJSON []byte
+
 // Policy is one AWS managed policy (its default version only).
 type Policy struct {
 	Name           string
@@ -33,6 +36,8 @@ type Catalogue struct {
 	byName map[string]*Policy
 	byID   map[string]*Policy
 	sorted []*Policy
+	// serviceRoles names each service's service-linked role.
+	serviceRoles map[string]string
 }
 
 type entry struct {
@@ -50,6 +55,9 @@ func Load() (*Catalogue, error) {
 		return nil, fmt.Errorf("managed: %w", err)
 	}
 	c := &Catalogue{byName: map[string]*Policy{}, byID: map[string]*Policy{}}
+	if err := json.Unmarshal(serviceRolesJSON, &c.serviceRoles); err != nil {
+		return nil, fmt.Errorf("managed: service-linked roles: %w", err)
+	}
 	for name, e := range raw {
 		doc, err := json.MarshalIndent(json.RawMessage(e.Document), "", "    ")
 		if err != nil {
@@ -98,3 +106,11 @@ func (c *Catalogue) ByID(id string) *Policy { return c.byID[id] }
 
 // All returns every policy in name order.
 func (c *Catalogue) All() []*Policy { return c.sorted }
+
+// ServiceLinkedRoleName is the name AWS gives the service-linked role of a
+// service principal (autoscaling.amazonaws.com → AWSServiceRoleForAutoScaling),
+// if the catalogue knows the service.
+func (c *Catalogue) ServiceLinkedRoleName(service string) (string, bool) {
+	name, ok := c.serviceRoles[service]
+	return name, ok
+}
