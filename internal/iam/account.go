@@ -188,7 +188,9 @@ func (s *Service) GetAccountAuthorizationDetails(ctx context.Context, in *iamwir
 			if d.RolePolicyList, err = inline("role", r.ID); err != nil {
 				return nil, err
 			}
-			d.InstanceProfileList = []iamwire.InstanceProfile{}
+			if d.InstanceProfileList, err = s.roleProfiles(ctx, r.ID); err != nil {
+				return nil, err
+			}
 			if len(r.Tags) > 0 {
 				d.Tags = wireTags(r.Tags)
 			}

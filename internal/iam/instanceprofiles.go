@@ -191,24 +191,9 @@ func (s *Service) ListInstanceProfilesForRole(ctx context.Context, in *iamwire.L
 	if err != nil {
 		return nil, err
 	}
-	kvs, _, err := s.st.Range(ctx, schema.OwnedPrefix(s.account, "role-instance-profile", r.ID), "", 0)
+	all, err := s.roleProfiles(ctx, r.ID)
 	if err != nil {
 		return nil, err
-	}
-	var all []iamwire.InstanceProfile
-	for _, kv := range kvs {
-		p, _, err := s.getProfile(ctx, string(kv.Value))
-		if err != nil {
-			if _, ok := apierr.As(err); ok {
-				continue
-			}
-			return nil, err
-		}
-		wp, err := s.wireProfile(ctx, p, false)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, wp)
 	}
 	items, truncated, marker, err := pageSlice(all, in.Marker, in.MaxItems)
 	if err != nil {
@@ -257,4 +242,28 @@ func (s *Service) ListInstanceProfileTags(ctx context.Context, in *iamwire.ListI
 		return nil, err
 	}
 	return &iamwire.ListInstanceProfileTagsOutput{Tags: tags, IsTruncated: ptr(truncated), Marker: marker}, nil
+}
+
+// roleProfiles are the instance profiles a role is in, with their roles.
+func (s *Service) roleProfiles(ctx context.Context, roleID string) ([]iamwire.InstanceProfile, error) {
+	kvs, _, err := s.st.Range(ctx, schema.OwnedPrefix(s.account, "role-instance-profile", roleID), "", 0)
+	if err != nil {
+		return nil, err
+	}
+	all := []iamwire.InstanceProfile{}
+	for _, kv := range kvs {
+		p, _, err := s.getProfile(ctx, string(kv.Value))
+		if err != nil {
+			if _, ok := apierr.As(err); ok {
+				continue // deleted meanwhile
+			}
+			return nil, err
+		}
+		wp, err := s.wireProfile(ctx, p, false)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, wp)
+	}
+	return all, nil
 }

@@ -306,6 +306,7 @@ func (s *Service) ListPolicies(ctx context.Context, in *iamwire.ListPoliciesInpu
 		if err != nil {
 			return nil, err
 		}
+		p.Description = nil // GetPolicy has it; ListPolicies does not
 		if !strings.HasPrefix(*p.Path, prefix) {
 			continue
 		}

@@ -143,3 +143,41 @@ func TestServiceLinkedRoles(t *testing.T) {
 	_, err = c.GetRole(ctx, &iam.GetRoleInput{RoleName: r.RoleName})
 	wantErr(t, err, "NoSuchEntity", 404, "")
 }
+
+// TestRoleDetailsAndPolicyListShapes: GetAccountAuthorizationDetails lists
+// a role's instance profiles; ListPolicies leaves out the description that
+// GetPolicy returns.
+func TestRoleDetailsAndPolicyListShapes(t *testing.T) {
+	h := newHarness(t)
+	c := h.iam()
+	if _, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("web"), AssumeRolePolicyDocument: aws.String(trustAccount)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateInstanceProfile(ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String("web-profile")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AddRoleToInstanceProfile(ctx, &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String("web-profile"), RoleName: aws.String("web")}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.GetAccountAuthorizationDetails(ctx, &iam.GetAccountAuthorizationDetailsInput{Filter: []types.EntityType{types.EntityTypeRole}})
+	if err != nil || len(d.RoleDetailList) != 1 {
+		t.Fatal(d, err)
+	}
+	ips := d.RoleDetailList[0].InstanceProfileList
+	if len(ips) != 1 || *ips[0].InstanceProfileName != "web-profile" || len(ips[0].Roles) != 1 || *ips[0].Roles[0].RoleName != "web" {
+		t.Fatalf("InstanceProfileList %+v", ips)
+	}
+
+	p, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("described"), PolicyDocument: aws.String(allowGetUsers), Description: aws.String("reads users")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: p.Policy.Arn})
+	if err != nil || got.Policy.Description == nil || *got.Policy.Description != "reads users" {
+		t.Fatal(got, err)
+	}
+	l, err := c.ListPolicies(ctx, &iam.ListPoliciesInput{Scope: types.PolicyScopeTypeLocal})
+	if err != nil || len(l.Policies) != 1 || l.Policies[0].Description != nil {
+		t.Fatalf("ListPolicies %+v %v", l, err)
+	}
+}
