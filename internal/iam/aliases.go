@@ -15,7 +15,7 @@ import (
 // creating another replaces it, as AWS does).
 func (s *Service) CreateAccountAlias(ctx context.Context, in *iamwire.CreateAccountAliasInput) (*iamwire.CreateAccountAliasOutput, error) {
 	if strings.Contains(in.AccountAlias, "--") {
-		return nil, apierr.ValidationError("1 validation error detected: Value '%s' at 'accountAlias' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$", in.AccountAlias)
+		return nil, apierr.ValidationError("1 validation error detected: Value at 'accountAlias' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$")
 	}
 	err := s.retry(ctx, func() error {
 		cur, err := s.st.Get(ctx, schema.AccountAlias(s.account))

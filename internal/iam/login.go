@@ -135,7 +135,7 @@ func (l *loginRecord) setPassword(h passwordHash, keep int, now time.Time) {
 }
 
 func nullPassword() error {
-	return apierr.ValidationError("1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null")
+	return apierr.ValidationError("1 validation error detected: Value at 'password' failed to satisfy constraint: Member must not be null")
 }
 
 // CreateLoginProfile gives a user a console password.

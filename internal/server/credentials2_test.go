@@ -144,7 +144,7 @@ func TestConsoleUserGuideSequence(t *testing.T) {
 	_, err = c.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("Nobody"), Password: aws.String(bobPassword)})
 	wantErr(t, err, "NoSuchEntity", 404, "The user with name Nobody cannot be found.")
 	_, err = c.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("Bob")})
-	wantErr(t, err, "ValidationError", 400, "1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null")
+	wantErr(t, err, "ValidationError", 400, "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must not be null")
 
 	if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("Alice")}); err != nil {
 		t.Fatal(err)
@@ -229,7 +229,7 @@ func TestAccountPasswordPolicy(t *testing.T) {
 	}
 
 	_, err = c.UpdateAccountPasswordPolicy(ctx, &iam.UpdateAccountPasswordPolicyInput{MinimumPasswordLength: aws.Int32(5)})
-	wantErr(t, err, "ValidationError", 400, "1 validation error detected: Value '5' at 'minimumPasswordLength' failed to satisfy constraint: Member must have value greater than or equal to 6")
+	wantErr(t, err, "ValidationError", 400, "1 validation error detected: Value at 'minimumPasswordLength' failed to satisfy constraint: Member must have value greater than or equal to 6")
 	_, err = c.UpdateAccountPasswordPolicy(ctx, &iam.UpdateAccountPasswordPolicyInput{MaxPasswordAge: aws.Int32(1096)})
 	wantErr(t, err, "ValidationError", 400, "")
 	_, err = c.UpdateAccountPasswordPolicy(ctx, &iam.UpdateAccountPasswordPolicyInput{PasswordReusePrevention: aws.Int32(25)})

@@ -128,7 +128,7 @@ func TestProtocolErrors(t *testing.T) {
 	wantEnvelope(t, h.post(url.Values{"Action": {"ListUsers"}, "Version": {"2011-06-15"}}, rootKey, rootSecret, now),
 		400, "InvalidAction", "Could not find operation ListUsers for version 2011-06-15")
 	wantEnvelope(t, h.post(url.Values{"Action": {"CreateUser"}, "Version": {"2010-05-08"}}, rootKey, rootSecret, now),
-		400, "ValidationError", "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null")
+		400, "ValidationError", "1 validation error detected: Value at 'userName' failed to satisfy constraint: Member must not be null")
 	// Unsigned, unknown key, bad signature, stale.
 	wantEnvelope(t, h.post(url.Values{"Action": {"ListUsers"}, "Version": {"2010-05-08"}}, "", "", now),
 		403, "MissingAuthenticationToken", "Request is missing Authentication Token")

@@ -43,7 +43,7 @@ func TestRolesCRUD(t *testing.T) {
 	_, err = c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r2"), AssumeRolePolicyDocument: aws.String(trustUser("ghost"))})
 	wantErr(t, err, "MalformedPolicyDocument", 400, `Invalid principal in policy: "AWS":"arn:aws:iam::`+testAccount+`:user/ghost"`)
 	_, err = c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r2"), AssumeRolePolicyDocument: aws.String(trustAccount), MaxSessionDuration: aws.Int32(100)})
-	wantErr(t, err, "ValidationError", 400, "1 validation error detected: Value '100' at 'maxSessionDuration' failed to satisfy constraint: Member must have value greater than or equal to 3600")
+	wantErr(t, err, "ValidationError", 400, "1 validation error detected: Value at 'maxSessionDuration' failed to satisfy constraint: Member must have value greater than or equal to 3600")
 	if _, err := c.UpdateRole(ctx, &iam.UpdateRoleInput{RoleName: aws.String("Test-Role"), MaxSessionDuration: aws.Int32(7200)}); err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,10 @@ package wire
 import (
 	"net/url"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -31,6 +33,32 @@ type IntShape struct {
 type ListShape struct {
 	Min, Max int
 	HasMin   bool
+	// MemberNotNull adds "Member must not be null" to the member
+	// constraints a list summary names (see Style.SummarizeListMembers).
+	MemberNotNull bool
+}
+
+// Style is how one service words its violations. IAM and STS answer from
+// the same validation layer but differ in what they echo.
+type Style struct {
+	// OmitValues leaves the offending value out of every violation, as IAM
+	// does ("Value at 'maxPasswordAge' failed to satisfy constraint: ...",
+	// "Value at 'userName' failed to satisfy constraint: Member must not be
+	// null"); otherwise the value is quoted, as STS does ("Value 'x' at
+	// 'roleSessionName' ...", "Value null at ...").
+	OmitValues bool
+	// SummarizeListMembers reports the members of a list of strings that
+	// break their shape once, on the list, naming every constraint of the
+	// member shape, as IAM does: "Value at 'tagKeys' failed to satisfy
+	// constraint: Member must satisfy constraint: [Member must have length
+	// less than or equal to 128, ...]". Otherwise each member is reported
+	// on its own path ("tagKeys.1.member").
+	SummarizeListMembers bool
+}
+
+// violation is one constraint failure and the member path it is keyed by.
+type violation struct {
+	key, msg string
 }
 
 // Decoder reads one request's form parameters and records every constraint
@@ -38,7 +66,8 @@ type ListShape struct {
 type Decoder struct {
 	vals     map[string]string
 	prefixes map[string]struct{}
-	errs     []string
+	errs     []violation
+	style    Style
 }
 
 // NewDecoder builds a decoder over the request's parameters (first value of
@@ -76,8 +105,67 @@ func NewDecoder(form url.Values) *Decoder {
 	return d
 }
 
-// Errors returns the violations found so far.
-func (d *Decoder) Errors() []string { return d.errs }
+// SetStyle sets how violations are worded (generated decoders set their
+// service's style before decoding).
+func (d *Decoder) SetStyle(s Style) { d.style = s }
+
+// Errors returns the violations found so far, in the order AWS lists them.
+//
+// AWS collects violations in a Java HashMap keyed by member path and lists
+// them in its iteration order: by bucket (the String hash code, spread as
+// HashMap does, modulo a table of 16 that doubles past three quarters
+// full), then by insertion. Recorded answers bear this out, e.g.
+// UpdateAccountPasswordPolicy lists minimumPasswordLength,
+// passwordReusePrevention, maxPasswordAge (buckets 2, 6, 14) and
+// CreateOpenIDConnectProvider clientIDList, thumbprintList, url (1, 13,
+// 14), neither the model's nor the request's order. Violations of one
+// member stay together in the order they were found.
+func (d *Decoder) Errors() []string {
+	if len(d.errs) == 0 {
+		return nil
+	}
+	var keys []string
+	seen := make(map[string]bool, len(d.errs))
+	for _, e := range d.errs {
+		if !seen[e.key] {
+			seen[e.key] = true
+			keys = append(keys, e.key)
+		}
+	}
+	table := 16
+	for len(keys) > table*3/4 {
+		table *= 2
+	}
+	sort.SliceStable(keys, func(i, j int) bool {
+		return javaBucket(keys[i], table) < javaBucket(keys[j], table)
+	})
+	out := make([]string, 0, len(d.errs))
+	for _, k := range keys {
+		for _, e := range d.errs {
+			if e.key == k {
+				out = append(out, e.msg)
+			}
+		}
+	}
+	return out
+}
+
+// javaBucket is the bucket java.util.HashMap puts key in, in a table of
+// the given size (a power of two).
+func javaBucket(key string, table int) int {
+	var h uint32
+	for _, r := range key {
+		if r >= 0x10000 {
+			r1, r2 := utf16.EncodeRune(r)
+			h = 31*h + uint32(r1)
+			h = 31*h + uint32(r2)
+			continue
+		}
+		h = 31*h + uint32(r)
+	}
+	h ^= h >> 16
+	return int(h & uint32(table-1))
+}
 
 // Has reports whether the parameter is present.
 func (d *Decoder) Has(key string) bool {
@@ -88,11 +176,13 @@ func (d *Decoder) Has(key string) bool {
 func (d *Decoder) fail(path, value string, quoted bool, constraint string) {
 	var b strings.Builder
 	b.WriteString("Value ")
-	if quoted {
+	switch {
+	case d.style.OmitValues:
+	case quoted:
 		b.WriteByte('\'')
 		b.WriteString(value)
 		b.WriteString("' ")
-	} else if value != "" {
+	case value != "":
 		b.WriteString(value)
 		b.WriteByte(' ')
 	}
@@ -100,7 +190,7 @@ func (d *Decoder) fail(path, value string, quoted bool, constraint string) {
 	b.WriteString(path)
 	b.WriteString("' failed to satisfy constraint: ")
 	b.WriteString(constraint)
-	d.errs = append(d.errs, b.String())
+	d.errs = append(d.errs, violation{key: path, msg: b.String()})
 }
 
 func (d *Decoder) missing(path string) {
@@ -116,15 +206,24 @@ func (d *Decoder) checkString(path, v string, s *StringShape) {
 	if s.Sensitive {
 		shown, quoted = "", false
 	}
+	for _, c := range stringViolations(v, s) {
+		d.fail(path, shown, quoted, c)
+	}
+}
+
+// stringViolations returns the constraints of s that v breaks, in the
+// order they are checked.
+func stringViolations(v string, s *StringShape) []string {
+	var out []string
 	n := utf8.RuneCountInString(v)
 	if s.HasMin && n < s.Min {
-		d.fail(path, shown, quoted, "Member must have length greater than or equal to "+strconv.Itoa(s.Min))
+		out = append(out, "Member must have length greater than or equal to "+strconv.Itoa(s.Min))
 	}
 	if s.Max > 0 && n > s.Max {
-		d.fail(path, shown, quoted, "Member must have length less than or equal to "+strconv.Itoa(s.Max))
+		out = append(out, "Member must have length less than or equal to "+strconv.Itoa(s.Max))
 	}
 	if s.Pattern != nil && !s.Pattern.MatchString(v) {
-		d.fail(path, shown, quoted, "Member must satisfy regular expression pattern: "+s.PatternSrc)
+		out = append(out, "Member must satisfy regular expression pattern: "+s.PatternSrc)
 	}
 	if len(s.Enum) > 0 {
 		ok := false
@@ -135,9 +234,35 @@ func (d *Decoder) checkString(path, v string, s *StringShape) {
 			}
 		}
 		if !ok {
-			d.fail(path, shown, quoted, "Member must satisfy enum value set: ["+strings.Join(s.Enum, ", ")+"]")
+			out = append(out, "Member must satisfy enum value set: ["+strings.Join(s.Enum, ", ")+"]")
 		}
 	}
+	return out
+}
+
+// memberConstraints names every constraint of a list's member shape, in
+// the order AWS's list summaries give them: maximum length, minimum
+// length, pattern, enum, not null.
+func memberConstraints(s *StringShape, notNull bool) []string {
+	var out []string
+	if s != nil {
+		if s.Max > 0 {
+			out = append(out, "Member must have length less than or equal to "+strconv.Itoa(s.Max))
+		}
+		if s.HasMin {
+			out = append(out, "Member must have length greater than or equal to "+strconv.Itoa(s.Min))
+		}
+		if s.Pattern != nil {
+			out = append(out, "Member must satisfy regular expression pattern: "+s.PatternSrc)
+		}
+		if len(s.Enum) > 0 {
+			out = append(out, "Member must satisfy enum value set: ["+strings.Join(s.Enum, ", ")+"]")
+		}
+	}
+	if notNull {
+		out = append(out, "Member must not be null")
+	}
+	return out
 }
 
 // String reads a required string member.
@@ -268,15 +393,28 @@ func (d *Decoder) StringList(key, path string, required bool, ls *ListShape, s *
 	if !ok {
 		return nil
 	}
+	summarize := d.style.SummarizeListMembers
+	broken := false
 	out := make([]string, 0, n)
 	for i := 1; i <= n; i++ {
 		k := MemberKey(key, i)
 		v, present := d.vals[k]
-		if !present {
-			d.missing(MemberPath(path, i))
+		switch {
+		case summarize:
+			if !present || (s != nil && len(stringViolations(v, s)) > 0) {
+				broken = true
+			}
+		default:
+			if !present {
+				d.missing(MemberPath(path, i))
+			}
+			d.checkString(MemberPath(path, i), v, s)
 		}
-		d.checkString(MemberPath(path, i), v, s)
 		out = append(out, v)
+	}
+	if broken {
+		notNull := ls != nil && ls.MemberNotNull
+		d.fail(path, "", false, "Member must satisfy constraint: ["+strings.Join(memberConstraints(s, notNull), ", ")+"]")
 	}
 	return out
 }

@@ -66,6 +66,7 @@ type gen struct {
 	ints     map[string]bool
 	lists    map[string]bool
 	emitted  map[string]bool
+	style    string // Go expression of the service's wire.Style
 	buf      bytes.Buffer
 }
 
@@ -73,6 +74,8 @@ func main() {
 	modelPath := flag.String("model", "", "botocore service-2.json(.gz)")
 	pkg := flag.String("pkg", "", "package name")
 	out := flag.String("out", "", "output file")
+	omitValues := flag.Bool("omit-values", false, "violations leave the offending value out (wire.Style.OmitValues)")
+	summarizeLists := flag.Bool("summarize-lists", false, "list-of-string members are reported once per list (wire.Style.SummarizeListMembers)")
 	flag.Parse()
 	raw, err := readModel(*modelPath)
 	if err != nil {
@@ -126,6 +129,7 @@ func main() {
 			g.typeName[name] = exported(name)
 		}
 	}
+	g.style = fmt.Sprintf("wire.Style{OmitValues: %v, SummarizeListMembers: %v}", *omitValues, *summarizeLists)
 	g.emit(*pkg, ops, m)
 	src, err := format.Source(g.buf.Bytes())
 	if err != nil {
@@ -298,6 +302,9 @@ func (g *gen) emit(pkg string, ops []string, m model) {
 	g.p("// Version is the API version.")
 	g.p("const Version = %q", m.Metadata["apiVersion"])
 	g.p("")
+	g.p("// style is how the service words its validation errors.")
+	g.p("var style = %s", g.style)
+	g.p("")
 	g.p("// Operations lists every operation of the service model.")
 	g.p("var Operations = []string{")
 	for _, op := range ops {
@@ -352,6 +359,9 @@ func (g *gen) emit(pkg string, ops []string, m model) {
 		if s.Max != nil {
 			parts = append(parts, fmt.Sprintf("Max: %d", int(*s.Max)))
 		}
+		if listMemberNotNull[n] {
+			parts = append(parts, "MemberNotNull: true")
+		}
 		if len(parts) == 0 {
 			continue
 		}
@@ -403,7 +413,7 @@ func (g *gen) emit(pkg string, ops []string, m model) {
 			if !g.emitted[tn] {
 				g.emitted[tn] = true
 				g.p("// Decode implements wire.Input.")
-				g.p("func (in *%s) Decode(d *wire.Decoder) { in.decode(d, \"\", \"\") }", tn)
+				g.p("func (in *%s) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, \"\", \"\") }", tn)
 			}
 		}
 		if o.Output == nil {
@@ -430,6 +440,13 @@ func (g *gen) emit(pkg string, ops []string, m model) {
 		g.p("")
 	}
 }
+
+// listMemberNotNull lists the list shapes whose member constraints, as AWS
+// names them in a list summary, include "Member must not be null". The
+// botocore model does not say which: AWS names it for tag keys (UntagRole,
+// UntagPolicy: "[..., Member must not be null]") and not for
+// CreateOpenIDConnectProvider's clientIDList and thumbprintList.
+var listMemberNotNull = map[string]bool{"tagKeyListType": true}
 
 // omitWhenEmpty lists required output members AWS leaves out when they
 // have no value.
@@ -462,7 +479,7 @@ func (g *gen) intVar(shapeName string) string {
 
 func (g *gen) listVar(shapeName string) string {
 	s := g.shapes[shapeName]
-	if s.Min == nil && s.Max == nil {
+	if s.Min == nil && s.Max == nil && !listMemberNotNull[shapeName] {
 		return "nil"
 	}
 	return varName("list", shapeName)

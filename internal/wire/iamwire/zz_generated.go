@@ -18,6 +18,9 @@ const Namespace = "https://iam.amazonaws.com/doc/2010-05-08/"
 // Version is the API version.
 const Version = "2010-05-08"
 
+// style is how the service words its validation errors.
+var style = wire.Style{OmitValues: true, SummarizeListMembers: true}
+
 // Operations lists every operation of the service model.
 var Operations = []string{
 	"AcceptDelegationRequest",
@@ -278,7 +281,7 @@ var intRoleMaxSessionDurationType = &wire.IntShape{Min: 3600, HasMin: true, Max:
 var intSessionDurationType = &wire.IntShape{Min: 300, HasMin: true, Max: 43200, HasMax: true}
 var listPolicyParameterListType = &wire.ListShape{Max: 50}
 var listServiceNamespaceListType = &wire.ListShape{Min: 1, HasMin: true, Max: 200}
-var listTagKeyListType = &wire.ListShape{Max: 50}
+var listTagKeyListType = &wire.ListShape{Max: 50, MemberNotNull: true}
 var listTagListType = &wire.ListShape{Max: 50}
 
 // AcceptDelegationRequestInput is the AcceptDelegationRequestRequest shape.
@@ -7362,7 +7365,10 @@ func (v *VirtualMFADevice) encode(w *wire.XMLWriter) {
 }
 
 // Decode implements wire.Input.
-func (in *AcceptDelegationRequestInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *AcceptDelegationRequestInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // AcceptDelegationRequestOutput is the (empty) output of AcceptDelegationRequest.
 type AcceptDelegationRequestOutput struct{}
@@ -7374,7 +7380,10 @@ func (o *AcceptDelegationRequestOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *AcceptDelegationRequestOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *AddClientIDToOpenIDConnectProviderInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *AddClientIDToOpenIDConnectProviderInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // AddClientIDToOpenIDConnectProviderOutput is the (empty) output of AddClientIDToOpenIDConnectProvider.
 type AddClientIDToOpenIDConnectProviderOutput struct{}
@@ -7386,7 +7395,10 @@ func (o *AddClientIDToOpenIDConnectProviderOutput) EncodeXML(w *wire.XMLWriter) 
 func (o *AddClientIDToOpenIDConnectProviderOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *AddRoleToInstanceProfileInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *AddRoleToInstanceProfileInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // AddRoleToInstanceProfileOutput is the (empty) output of AddRoleToInstanceProfile.
 type AddRoleToInstanceProfileOutput struct{}
@@ -7398,7 +7410,7 @@ func (o *AddRoleToInstanceProfileOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *AddRoleToInstanceProfileOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *AddUserToGroupInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *AddUserToGroupInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // AddUserToGroupOutput is the (empty) output of AddUserToGroup.
 type AddUserToGroupOutput struct{}
@@ -7410,7 +7422,10 @@ func (o *AddUserToGroupOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *AddUserToGroupOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *AssociateDelegationRequestInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *AssociateDelegationRequestInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // AssociateDelegationRequestOutput is the (empty) output of AssociateDelegationRequest.
 type AssociateDelegationRequestOutput struct{}
@@ -7422,7 +7437,7 @@ func (o *AssociateDelegationRequestOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *AssociateDelegationRequestOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *AttachGroupPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *AttachGroupPolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // AttachGroupPolicyOutput is the (empty) output of AttachGroupPolicy.
 type AttachGroupPolicyOutput struct{}
@@ -7434,7 +7449,7 @@ func (o *AttachGroupPolicyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *AttachGroupPolicyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *AttachRolePolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *AttachRolePolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // AttachRolePolicyOutput is the (empty) output of AttachRolePolicy.
 type AttachRolePolicyOutput struct{}
@@ -7446,7 +7461,7 @@ func (o *AttachRolePolicyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *AttachRolePolicyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *AttachUserPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *AttachUserPolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // AttachUserPolicyOutput is the (empty) output of AttachUserPolicy.
 type AttachUserPolicyOutput struct{}
@@ -7458,7 +7473,7 @@ func (o *AttachUserPolicyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *AttachUserPolicyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *ChangePasswordInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ChangePasswordInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // ChangePasswordOutput is the (empty) output of ChangePassword.
 type ChangePasswordOutput struct{}
@@ -7470,7 +7485,7 @@ func (o *ChangePasswordOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *ChangePasswordOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *CreateAccessKeyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *CreateAccessKeyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *CreateAccessKeyOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -7479,7 +7494,7 @@ func (o *CreateAccessKeyOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *CreateAccessKeyOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *CreateAccountAliasInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *CreateAccountAliasInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // CreateAccountAliasOutput is the (empty) output of CreateAccountAlias.
 type CreateAccountAliasOutput struct{}
@@ -7491,7 +7506,10 @@ func (o *CreateAccountAliasOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *CreateAccountAliasOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *CreateDelegationRequestInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *CreateDelegationRequestInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *CreateDelegationRequestOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -7500,7 +7518,7 @@ func (o *CreateDelegationRequestOutput) EncodeXML(w *wire.XMLWriter) { o.encode(
 func (o *CreateDelegationRequestOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *CreateGroupInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *CreateGroupInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *CreateGroupOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -7509,7 +7527,10 @@ func (o *CreateGroupOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *CreateGroupOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *CreateInstanceProfileInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *CreateInstanceProfileInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *CreateInstanceProfileOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -7518,7 +7539,7 @@ func (o *CreateInstanceProfileOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w)
 func (o *CreateInstanceProfileOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *CreateLoginProfileInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *CreateLoginProfileInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *CreateLoginProfileOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -7527,7 +7548,10 @@ func (o *CreateLoginProfileOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *CreateLoginProfileOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *CreateOpenIDConnectProviderInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *CreateOpenIDConnectProviderInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *CreateOpenIDConnectProviderOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -7536,7 +7560,7 @@ func (o *CreateOpenIDConnectProviderOutput) EncodeXML(w *wire.XMLWriter) { o.enc
 func (o *CreateOpenIDConnectProviderOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *CreatePolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *CreatePolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *CreatePolicyOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -7545,7 +7569,7 @@ func (o *CreatePolicyOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *CreatePolicyOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *CreatePolicyVersionInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *CreatePolicyVersionInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *CreatePolicyVersionOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -7554,7 +7578,7 @@ func (o *CreatePolicyVersionOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *CreatePolicyVersionOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *CreateRoleInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *CreateRoleInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *CreateRoleOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -7563,7 +7587,7 @@ func (o *CreateRoleOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *CreateRoleOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *CreateSAMLProviderInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *CreateSAMLProviderInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *CreateSAMLProviderOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -7572,7 +7596,10 @@ func (o *CreateSAMLProviderOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *CreateSAMLProviderOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *CreateServiceLinkedRoleInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *CreateServiceLinkedRoleInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *CreateServiceLinkedRoleOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -7581,7 +7608,10 @@ func (o *CreateServiceLinkedRoleOutput) EncodeXML(w *wire.XMLWriter) { o.encode(
 func (o *CreateServiceLinkedRoleOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *CreateServiceSpecificCredentialInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *CreateServiceSpecificCredentialInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *CreateServiceSpecificCredentialOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -7590,7 +7620,7 @@ func (o *CreateServiceSpecificCredentialOutput) EncodeXML(w *wire.XMLWriter) { o
 func (o *CreateServiceSpecificCredentialOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *CreateUserInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *CreateUserInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *CreateUserOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -7599,7 +7629,10 @@ func (o *CreateUserOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *CreateUserOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *CreateVirtualMFADeviceInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *CreateVirtualMFADeviceInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *CreateVirtualMFADeviceOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -7608,7 +7641,7 @@ func (o *CreateVirtualMFADeviceOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w
 func (o *CreateVirtualMFADeviceOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *DeactivateMFADeviceInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeactivateMFADeviceInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // DeactivateMFADeviceOutput is the (empty) output of DeactivateMFADevice.
 type DeactivateMFADeviceOutput struct{}
@@ -7620,7 +7653,7 @@ func (o *DeactivateMFADeviceOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeactivateMFADeviceOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteAccessKeyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteAccessKeyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // DeleteAccessKeyOutput is the (empty) output of DeleteAccessKey.
 type DeleteAccessKeyOutput struct{}
@@ -7632,7 +7665,7 @@ func (o *DeleteAccessKeyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteAccessKeyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteAccountAliasInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteAccountAliasInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // DeleteAccountAliasOutput is the (empty) output of DeleteAccountAlias.
 type DeleteAccountAliasOutput struct{}
@@ -7659,7 +7692,7 @@ func (o *DeleteAccountPasswordPolicyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteAccountPasswordPolicyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteGroupInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteGroupInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // DeleteGroupOutput is the (empty) output of DeleteGroup.
 type DeleteGroupOutput struct{}
@@ -7671,7 +7704,7 @@ func (o *DeleteGroupOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteGroupOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteGroupPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteGroupPolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // DeleteGroupPolicyOutput is the (empty) output of DeleteGroupPolicy.
 type DeleteGroupPolicyOutput struct{}
@@ -7683,7 +7716,10 @@ func (o *DeleteGroupPolicyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteGroupPolicyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteInstanceProfileInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteInstanceProfileInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // DeleteInstanceProfileOutput is the (empty) output of DeleteInstanceProfile.
 type DeleteInstanceProfileOutput struct{}
@@ -7695,7 +7731,7 @@ func (o *DeleteInstanceProfileOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteInstanceProfileOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteLoginProfileInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteLoginProfileInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // DeleteLoginProfileOutput is the (empty) output of DeleteLoginProfile.
 type DeleteLoginProfileOutput struct{}
@@ -7707,7 +7743,10 @@ func (o *DeleteLoginProfileOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteLoginProfileOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteOpenIDConnectProviderInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteOpenIDConnectProviderInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // DeleteOpenIDConnectProviderOutput is the (empty) output of DeleteOpenIDConnectProvider.
 type DeleteOpenIDConnectProviderOutput struct{}
@@ -7719,7 +7758,7 @@ func (o *DeleteOpenIDConnectProviderOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteOpenIDConnectProviderOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeletePolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeletePolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // DeletePolicyOutput is the (empty) output of DeletePolicy.
 type DeletePolicyOutput struct{}
@@ -7731,7 +7770,7 @@ func (o *DeletePolicyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeletePolicyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeletePolicyVersionInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeletePolicyVersionInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // DeletePolicyVersionOutput is the (empty) output of DeletePolicyVersion.
 type DeletePolicyVersionOutput struct{}
@@ -7743,7 +7782,7 @@ func (o *DeletePolicyVersionOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeletePolicyVersionOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteRoleInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteRoleInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // DeleteRoleOutput is the (empty) output of DeleteRole.
 type DeleteRoleOutput struct{}
@@ -7755,7 +7794,10 @@ func (o *DeleteRoleOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteRoleOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteRolePermissionsBoundaryInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteRolePermissionsBoundaryInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // DeleteRolePermissionsBoundaryOutput is the (empty) output of DeleteRolePermissionsBoundary.
 type DeleteRolePermissionsBoundaryOutput struct{}
@@ -7767,7 +7809,7 @@ func (o *DeleteRolePermissionsBoundaryOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteRolePermissionsBoundaryOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteRolePolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteRolePolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // DeleteRolePolicyOutput is the (empty) output of DeleteRolePolicy.
 type DeleteRolePolicyOutput struct{}
@@ -7779,7 +7821,7 @@ func (o *DeleteRolePolicyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteRolePolicyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteSAMLProviderInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteSAMLProviderInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // DeleteSAMLProviderOutput is the (empty) output of DeleteSAMLProvider.
 type DeleteSAMLProviderOutput struct{}
@@ -7791,7 +7833,7 @@ func (o *DeleteSAMLProviderOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteSAMLProviderOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteSSHPublicKeyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteSSHPublicKeyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // DeleteSSHPublicKeyOutput is the (empty) output of DeleteSSHPublicKey.
 type DeleteSSHPublicKeyOutput struct{}
@@ -7803,7 +7845,10 @@ func (o *DeleteSSHPublicKeyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteSSHPublicKeyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteServerCertificateInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteServerCertificateInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // DeleteServerCertificateOutput is the (empty) output of DeleteServerCertificate.
 type DeleteServerCertificateOutput struct{}
@@ -7815,7 +7860,10 @@ func (o *DeleteServerCertificateOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteServerCertificateOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteServiceLinkedRoleInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteServiceLinkedRoleInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *DeleteServiceLinkedRoleOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -7824,7 +7872,10 @@ func (o *DeleteServiceLinkedRoleOutput) EncodeXML(w *wire.XMLWriter) { o.encode(
 func (o *DeleteServiceLinkedRoleOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *DeleteServiceSpecificCredentialInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteServiceSpecificCredentialInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // DeleteServiceSpecificCredentialOutput is the (empty) output of DeleteServiceSpecificCredential.
 type DeleteServiceSpecificCredentialOutput struct{}
@@ -7836,7 +7887,10 @@ func (o *DeleteServiceSpecificCredentialOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteServiceSpecificCredentialOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteSigningCertificateInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteSigningCertificateInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // DeleteSigningCertificateOutput is the (empty) output of DeleteSigningCertificate.
 type DeleteSigningCertificateOutput struct{}
@@ -7848,7 +7902,7 @@ func (o *DeleteSigningCertificateOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteSigningCertificateOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteUserInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteUserInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // DeleteUserOutput is the (empty) output of DeleteUser.
 type DeleteUserOutput struct{}
@@ -7860,7 +7914,10 @@ func (o *DeleteUserOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteUserOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteUserPermissionsBoundaryInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteUserPermissionsBoundaryInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // DeleteUserPermissionsBoundaryOutput is the (empty) output of DeleteUserPermissionsBoundary.
 type DeleteUserPermissionsBoundaryOutput struct{}
@@ -7872,7 +7929,7 @@ func (o *DeleteUserPermissionsBoundaryOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteUserPermissionsBoundaryOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteUserPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteUserPolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // DeleteUserPolicyOutput is the (empty) output of DeleteUserPolicy.
 type DeleteUserPolicyOutput struct{}
@@ -7884,7 +7941,10 @@ func (o *DeleteUserPolicyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteUserPolicyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DeleteVirtualMFADeviceInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DeleteVirtualMFADeviceInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // DeleteVirtualMFADeviceOutput is the (empty) output of DeleteVirtualMFADevice.
 type DeleteVirtualMFADeviceOutput struct{}
@@ -7896,7 +7956,7 @@ func (o *DeleteVirtualMFADeviceOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DeleteVirtualMFADeviceOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DetachGroupPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DetachGroupPolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // DetachGroupPolicyOutput is the (empty) output of DetachGroupPolicy.
 type DetachGroupPolicyOutput struct{}
@@ -7908,7 +7968,7 @@ func (o *DetachGroupPolicyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DetachGroupPolicyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DetachRolePolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DetachRolePolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // DetachRolePolicyOutput is the (empty) output of DetachRolePolicy.
 type DetachRolePolicyOutput struct{}
@@ -7920,7 +7980,7 @@ func (o *DetachRolePolicyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *DetachRolePolicyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *DetachUserPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DetachUserPolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // DetachUserPolicyOutput is the (empty) output of DetachUserPolicy.
 type DetachUserPolicyOutput struct{}
@@ -7933,6 +7993,7 @@ func (o *DetachUserPolicyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
 func (in *DisableOrganizationsRootCredentialsManagementInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
 	in.decode(d, "", "")
 }
 
@@ -7945,7 +8006,10 @@ func (o *DisableOrganizationsRootCredentialsManagementOutput) EncodeXML(w *wire.
 func (o *DisableOrganizationsRootCredentialsManagementOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *DisableOrganizationsRootSessionsInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DisableOrganizationsRootSessionsInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *DisableOrganizationsRootSessionsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -7969,7 +8033,7 @@ func (o *DisableOutboundWebIdentityFederationOutput) EncodeXML(w *wire.XMLWriter
 func (o *DisableOutboundWebIdentityFederationOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *EnableMFADeviceInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *EnableMFADeviceInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EnableMFADeviceOutput is the (empty) output of EnableMFADevice.
 type EnableMFADeviceOutput struct{}
@@ -7982,6 +8046,7 @@ func (o *EnableMFADeviceOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
 func (in *EnableOrganizationsRootCredentialsManagementInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
 	in.decode(d, "", "")
 }
 
@@ -7994,7 +8059,10 @@ func (o *EnableOrganizationsRootCredentialsManagementOutput) EncodeXML(w *wire.X
 func (o *EnableOrganizationsRootCredentialsManagementOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *EnableOrganizationsRootSessionsInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *EnableOrganizationsRootSessionsInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *EnableOrganizationsRootSessionsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8027,7 +8095,10 @@ func (o *GenerateCredentialReportOutput) EncodeXML(w *wire.XMLWriter) { o.encode
 func (o *GenerateCredentialReportOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GenerateOrganizationsAccessReportInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GenerateOrganizationsAccessReportInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *GenerateOrganizationsAccessReportOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8036,7 +8107,10 @@ func (o *GenerateOrganizationsAccessReportOutput) EncodeXML(w *wire.XMLWriter) {
 func (o *GenerateOrganizationsAccessReportOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GenerateServiceLastAccessedDetailsInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GenerateServiceLastAccessedDetailsInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *GenerateServiceLastAccessedDetailsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8045,7 +8119,7 @@ func (o *GenerateServiceLastAccessedDetailsOutput) EncodeXML(w *wire.XMLWriter) 
 func (o *GenerateServiceLastAccessedDetailsOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetAccessKeyLastUsedInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetAccessKeyLastUsedInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetAccessKeyLastUsedOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8054,7 +8128,10 @@ func (o *GetAccessKeyLastUsedOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) 
 func (o *GetAccessKeyLastUsedOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetAccountAuthorizationDetailsInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetAccountAuthorizationDetailsInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *GetAccountAuthorizationDetailsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8087,7 +8164,10 @@ func (o *GetAccountSummaryOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetAccountSummaryOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetContextKeysForCustomPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetContextKeysForCustomPolicyInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // GetContextKeysForCustomPolicyOutput is the output of GetContextKeysForCustomPolicy.
 type GetContextKeysForCustomPolicyOutput = GetContextKeysForPolicyResponse
@@ -8099,7 +8179,10 @@ func (o *GetContextKeysForPolicyResponse) EncodeXML(w *wire.XMLWriter) { o.encod
 func (o *GetContextKeysForPolicyResponse) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetContextKeysForPrincipalPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetContextKeysForPrincipalPolicyInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // GetContextKeysForPrincipalPolicyOutput is the output of GetContextKeysForPrincipalPolicy.
 type GetContextKeysForPrincipalPolicyOutput = GetContextKeysForPolicyResponse
@@ -8117,7 +8200,7 @@ func (o *GetCredentialReportOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetCredentialReportOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetDelegationRequestInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetDelegationRequestInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetDelegationRequestOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8126,7 +8209,7 @@ func (o *GetDelegationRequestOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) 
 func (o *GetDelegationRequestOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetGroupInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetGroupInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetGroupOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8135,7 +8218,7 @@ func (o *GetGroupOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetGroupOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetGroupPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetGroupPolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetGroupPolicyOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8144,7 +8227,10 @@ func (o *GetGroupPolicyOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetGroupPolicyOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetHumanReadableSummaryInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetHumanReadableSummaryInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *GetHumanReadableSummaryOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8153,7 +8239,7 @@ func (o *GetHumanReadableSummaryOutput) EncodeXML(w *wire.XMLWriter) { o.encode(
 func (o *GetHumanReadableSummaryOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetInstanceProfileInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetInstanceProfileInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetInstanceProfileOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8162,7 +8248,7 @@ func (o *GetInstanceProfileOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetInstanceProfileOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetLoginProfileInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetLoginProfileInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetLoginProfileOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8171,7 +8257,7 @@ func (o *GetLoginProfileOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetLoginProfileOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetMFADeviceInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetMFADeviceInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetMFADeviceOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8180,7 +8266,10 @@ func (o *GetMFADeviceOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetMFADeviceOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetOpenIDConnectProviderInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetOpenIDConnectProviderInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *GetOpenIDConnectProviderOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8189,7 +8278,10 @@ func (o *GetOpenIDConnectProviderOutput) EncodeXML(w *wire.XMLWriter) { o.encode
 func (o *GetOpenIDConnectProviderOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetOrganizationsAccessReportInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetOrganizationsAccessReportInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *GetOrganizationsAccessReportOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8210,7 +8302,7 @@ func (o *GetOutboundWebIdentityFederationInfoOutput) EncodeXML(w *wire.XMLWriter
 func (o *GetOutboundWebIdentityFederationInfoOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetPolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetPolicyOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8219,7 +8311,7 @@ func (o *GetPolicyOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetPolicyOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetPolicyVersionInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetPolicyVersionInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetPolicyVersionOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8228,7 +8320,7 @@ func (o *GetPolicyVersionOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetPolicyVersionOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetRoleInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetRoleInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetRoleOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8237,7 +8329,7 @@ func (o *GetRoleOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetRoleOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetRolePolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetRolePolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetRolePolicyOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8246,7 +8338,7 @@ func (o *GetRolePolicyOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetRolePolicyOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetSAMLProviderInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetSAMLProviderInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetSAMLProviderOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8255,7 +8347,7 @@ func (o *GetSAMLProviderOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetSAMLProviderOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetSSHPublicKeyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetSSHPublicKeyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetSSHPublicKeyOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8264,7 +8356,7 @@ func (o *GetSSHPublicKeyOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetSSHPublicKeyOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetServerCertificateInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetServerCertificateInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetServerCertificateOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8273,7 +8365,10 @@ func (o *GetServerCertificateOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) 
 func (o *GetServerCertificateOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetServiceLastAccessedDetailsInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetServiceLastAccessedDetailsInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *GetServiceLastAccessedDetailsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8283,6 +8378,7 @@ func (o *GetServiceLastAccessedDetailsOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
 func (in *GetServiceLastAccessedDetailsWithEntitiesInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
 	in.decode(d, "", "")
 }
 
@@ -8293,7 +8389,10 @@ func (o *GetServiceLastAccessedDetailsWithEntitiesOutput) EncodeXML(w *wire.XMLW
 func (o *GetServiceLastAccessedDetailsWithEntitiesOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetServiceLinkedRoleDeletionStatusInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetServiceLinkedRoleDeletionStatusInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *GetServiceLinkedRoleDeletionStatusOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8302,7 +8401,7 @@ func (o *GetServiceLinkedRoleDeletionStatusOutput) EncodeXML(w *wire.XMLWriter) 
 func (o *GetServiceLinkedRoleDeletionStatusOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetUserInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetUserInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetUserOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8311,7 +8410,7 @@ func (o *GetUserOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetUserOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetUserPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetUserPolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetUserPolicyOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8320,7 +8419,7 @@ func (o *GetUserPolicyOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetUserPolicyOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListAccessKeysInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListAccessKeysInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListAccessKeysOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8329,7 +8428,7 @@ func (o *ListAccessKeysOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *ListAccessKeysOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListAccountAliasesInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListAccountAliasesInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListAccountAliasesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8338,7 +8437,10 @@ func (o *ListAccountAliasesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *ListAccountAliasesOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListAttachedGroupPoliciesInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListAttachedGroupPoliciesInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *ListAttachedGroupPoliciesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8347,7 +8449,10 @@ func (o *ListAttachedGroupPoliciesOutput) EncodeXML(w *wire.XMLWriter) { o.encod
 func (o *ListAttachedGroupPoliciesOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListAttachedRolePoliciesInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListAttachedRolePoliciesInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *ListAttachedRolePoliciesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8356,7 +8461,10 @@ func (o *ListAttachedRolePoliciesOutput) EncodeXML(w *wire.XMLWriter) { o.encode
 func (o *ListAttachedRolePoliciesOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListAttachedUserPoliciesInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListAttachedUserPoliciesInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *ListAttachedUserPoliciesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8365,7 +8473,10 @@ func (o *ListAttachedUserPoliciesOutput) EncodeXML(w *wire.XMLWriter) { o.encode
 func (o *ListAttachedUserPoliciesOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListDelegationRequestsInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListDelegationRequestsInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *ListDelegationRequestsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8374,7 +8485,10 @@ func (o *ListDelegationRequestsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w
 func (o *ListDelegationRequestsOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListEntitiesForPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListEntitiesForPolicyInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *ListEntitiesForPolicyOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8383,7 +8497,7 @@ func (o *ListEntitiesForPolicyOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w)
 func (o *ListEntitiesForPolicyOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListGroupPoliciesInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListGroupPoliciesInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListGroupPoliciesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8392,7 +8506,7 @@ func (o *ListGroupPoliciesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *ListGroupPoliciesOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListGroupsInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListGroupsInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListGroupsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8401,7 +8515,7 @@ func (o *ListGroupsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *ListGroupsOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListGroupsForUserInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListGroupsForUserInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListGroupsForUserOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8410,7 +8524,10 @@ func (o *ListGroupsForUserOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *ListGroupsForUserOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListInstanceProfileTagsInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListInstanceProfileTagsInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *ListInstanceProfileTagsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8419,7 +8536,7 @@ func (o *ListInstanceProfileTagsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(
 func (o *ListInstanceProfileTagsOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListInstanceProfilesInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListInstanceProfilesInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListInstanceProfilesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8428,7 +8545,10 @@ func (o *ListInstanceProfilesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) 
 func (o *ListInstanceProfilesOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListInstanceProfilesForRoleInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListInstanceProfilesForRoleInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *ListInstanceProfilesForRoleOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8437,7 +8557,7 @@ func (o *ListInstanceProfilesForRoleOutput) EncodeXML(w *wire.XMLWriter) { o.enc
 func (o *ListInstanceProfilesForRoleOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListMFADeviceTagsInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListMFADeviceTagsInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListMFADeviceTagsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8446,7 +8566,7 @@ func (o *ListMFADeviceTagsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *ListMFADeviceTagsOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListMFADevicesInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListMFADevicesInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListMFADevicesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8455,7 +8575,10 @@ func (o *ListMFADevicesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *ListMFADevicesOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListOpenIDConnectProviderTagsInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListOpenIDConnectProviderTagsInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *ListOpenIDConnectProviderTagsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8464,7 +8587,10 @@ func (o *ListOpenIDConnectProviderTagsOutput) EncodeXML(w *wire.XMLWriter) { o.e
 func (o *ListOpenIDConnectProviderTagsOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListOpenIDConnectProvidersInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListOpenIDConnectProvidersInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *ListOpenIDConnectProvidersOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8473,7 +8599,10 @@ func (o *ListOpenIDConnectProvidersOutput) EncodeXML(w *wire.XMLWriter) { o.enco
 func (o *ListOpenIDConnectProvidersOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListOrganizationsFeaturesInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListOrganizationsFeaturesInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *ListOrganizationsFeaturesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8482,7 +8611,7 @@ func (o *ListOrganizationsFeaturesOutput) EncodeXML(w *wire.XMLWriter) { o.encod
 func (o *ListOrganizationsFeaturesOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListPoliciesInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListPoliciesInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListPoliciesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8491,7 +8620,10 @@ func (o *ListPoliciesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *ListPoliciesOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListPoliciesGrantingServiceAccessInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListPoliciesGrantingServiceAccessInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *ListPoliciesGrantingServiceAccessOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8500,7 +8632,7 @@ func (o *ListPoliciesGrantingServiceAccessOutput) EncodeXML(w *wire.XMLWriter) {
 func (o *ListPoliciesGrantingServiceAccessOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListPolicyTagsInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListPolicyTagsInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListPolicyTagsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8509,7 +8641,7 @@ func (o *ListPolicyTagsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *ListPolicyTagsOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListPolicyVersionsInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListPolicyVersionsInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListPolicyVersionsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8518,7 +8650,7 @@ func (o *ListPolicyVersionsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *ListPolicyVersionsOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListRolePoliciesInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListRolePoliciesInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListRolePoliciesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8527,7 +8659,7 @@ func (o *ListRolePoliciesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *ListRolePoliciesOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListRoleTagsInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListRoleTagsInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListRoleTagsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8536,7 +8668,7 @@ func (o *ListRoleTagsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *ListRoleTagsOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListRolesInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListRolesInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListRolesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8545,7 +8677,7 @@ func (o *ListRolesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *ListRolesOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListSAMLProviderTagsInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListSAMLProviderTagsInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListSAMLProviderTagsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8554,7 +8686,7 @@ func (o *ListSAMLProviderTagsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) 
 func (o *ListSAMLProviderTagsOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListSAMLProvidersInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListSAMLProvidersInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListSAMLProvidersOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8563,7 +8695,7 @@ func (o *ListSAMLProvidersOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *ListSAMLProvidersOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListSSHPublicKeysInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListSSHPublicKeysInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListSSHPublicKeysOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8572,7 +8704,10 @@ func (o *ListSSHPublicKeysOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *ListSSHPublicKeysOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListServerCertificateTagsInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListServerCertificateTagsInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *ListServerCertificateTagsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8581,7 +8716,10 @@ func (o *ListServerCertificateTagsOutput) EncodeXML(w *wire.XMLWriter) { o.encod
 func (o *ListServerCertificateTagsOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListServerCertificatesInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListServerCertificatesInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *ListServerCertificatesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8590,7 +8728,10 @@ func (o *ListServerCertificatesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w
 func (o *ListServerCertificatesOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListServiceSpecificCredentialsInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListServiceSpecificCredentialsInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *ListServiceSpecificCredentialsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8599,7 +8740,10 @@ func (o *ListServiceSpecificCredentialsOutput) EncodeXML(w *wire.XMLWriter) { o.
 func (o *ListServiceSpecificCredentialsOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListSigningCertificatesInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListSigningCertificatesInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *ListSigningCertificatesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8608,7 +8752,7 @@ func (o *ListSigningCertificatesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(
 func (o *ListSigningCertificatesOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListUserPoliciesInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListUserPoliciesInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListUserPoliciesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8617,7 +8761,7 @@ func (o *ListUserPoliciesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *ListUserPoliciesOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListUserTagsInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListUserTagsInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListUserTagsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8626,7 +8770,7 @@ func (o *ListUserTagsOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *ListUserTagsOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListUsersInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListUsersInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *ListUsersOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8635,7 +8779,10 @@ func (o *ListUsersOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *ListUsersOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ListVirtualMFADevicesInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ListVirtualMFADevicesInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *ListVirtualMFADevicesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8644,7 +8791,7 @@ func (o *ListVirtualMFADevicesOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w)
 func (o *ListVirtualMFADevicesOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *PutGroupPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *PutGroupPolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // PutGroupPolicyOutput is the (empty) output of PutGroupPolicy.
 type PutGroupPolicyOutput struct{}
@@ -8656,7 +8803,10 @@ func (o *PutGroupPolicyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *PutGroupPolicyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *PutRolePermissionsBoundaryInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *PutRolePermissionsBoundaryInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // PutRolePermissionsBoundaryOutput is the (empty) output of PutRolePermissionsBoundary.
 type PutRolePermissionsBoundaryOutput struct{}
@@ -8668,7 +8818,7 @@ func (o *PutRolePermissionsBoundaryOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *PutRolePermissionsBoundaryOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *PutRolePolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *PutRolePolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // PutRolePolicyOutput is the (empty) output of PutRolePolicy.
 type PutRolePolicyOutput struct{}
@@ -8680,7 +8830,10 @@ func (o *PutRolePolicyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *PutRolePolicyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *PutUserPermissionsBoundaryInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *PutUserPermissionsBoundaryInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // PutUserPermissionsBoundaryOutput is the (empty) output of PutUserPermissionsBoundary.
 type PutUserPermissionsBoundaryOutput struct{}
@@ -8692,7 +8845,7 @@ func (o *PutUserPermissionsBoundaryOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *PutUserPermissionsBoundaryOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *PutUserPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *PutUserPolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // PutUserPolicyOutput is the (empty) output of PutUserPolicy.
 type PutUserPolicyOutput struct{}
@@ -8704,7 +8857,10 @@ func (o *PutUserPolicyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *PutUserPolicyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *RejectDelegationRequestInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *RejectDelegationRequestInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // RejectDelegationRequestOutput is the (empty) output of RejectDelegationRequest.
 type RejectDelegationRequestOutput struct{}
@@ -8716,7 +8872,10 @@ func (o *RejectDelegationRequestOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *RejectDelegationRequestOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *RemoveClientIDFromOpenIDConnectProviderInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *RemoveClientIDFromOpenIDConnectProviderInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // RemoveClientIDFromOpenIDConnectProviderOutput is the (empty) output of RemoveClientIDFromOpenIDConnectProvider.
 type RemoveClientIDFromOpenIDConnectProviderOutput struct{}
@@ -8728,7 +8887,10 @@ func (o *RemoveClientIDFromOpenIDConnectProviderOutput) EncodeXML(w *wire.XMLWri
 func (o *RemoveClientIDFromOpenIDConnectProviderOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *RemoveRoleFromInstanceProfileInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *RemoveRoleFromInstanceProfileInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // RemoveRoleFromInstanceProfileOutput is the (empty) output of RemoveRoleFromInstanceProfile.
 type RemoveRoleFromInstanceProfileOutput struct{}
@@ -8740,7 +8902,7 @@ func (o *RemoveRoleFromInstanceProfileOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *RemoveRoleFromInstanceProfileOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *RemoveUserFromGroupInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *RemoveUserFromGroupInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // RemoveUserFromGroupOutput is the (empty) output of RemoveUserFromGroup.
 type RemoveUserFromGroupOutput struct{}
@@ -8752,7 +8914,10 @@ func (o *RemoveUserFromGroupOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *RemoveUserFromGroupOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *ResetServiceSpecificCredentialInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ResetServiceSpecificCredentialInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *ResetServiceSpecificCredentialOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -8761,7 +8926,7 @@ func (o *ResetServiceSpecificCredentialOutput) EncodeXML(w *wire.XMLWriter) { o.
 func (o *ResetServiceSpecificCredentialOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *ResyncMFADeviceInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *ResyncMFADeviceInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // ResyncMFADeviceOutput is the (empty) output of ResyncMFADevice.
 type ResyncMFADeviceOutput struct{}
@@ -8773,7 +8938,7 @@ func (o *ResyncMFADeviceOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *ResyncMFADeviceOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *SendDelegationTokenInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *SendDelegationTokenInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // SendDelegationTokenOutput is the (empty) output of SendDelegationToken.
 type SendDelegationTokenOutput struct{}
@@ -8785,7 +8950,10 @@ func (o *SendDelegationTokenOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *SendDelegationTokenOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *SetDefaultPolicyVersionInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *SetDefaultPolicyVersionInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // SetDefaultPolicyVersionOutput is the (empty) output of SetDefaultPolicyVersion.
 type SetDefaultPolicyVersionOutput struct{}
@@ -8797,7 +8965,10 @@ func (o *SetDefaultPolicyVersionOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *SetDefaultPolicyVersionOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *SetSecurityTokenServicePreferencesInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *SetSecurityTokenServicePreferencesInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // SetSecurityTokenServicePreferencesOutput is the (empty) output of SetSecurityTokenServicePreferences.
 type SetSecurityTokenServicePreferencesOutput struct{}
@@ -8809,7 +8980,7 @@ func (o *SetSecurityTokenServicePreferencesOutput) EncodeXML(w *wire.XMLWriter) 
 func (o *SetSecurityTokenServicePreferencesOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *SimulateCustomPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *SimulateCustomPolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // SimulateCustomPolicyOutput is the output of SimulateCustomPolicy.
 type SimulateCustomPolicyOutput = SimulatePolicyResponse
@@ -8821,13 +8992,16 @@ func (o *SimulatePolicyResponse) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *SimulatePolicyResponse) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *SimulatePrincipalPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *SimulatePrincipalPolicyInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // SimulatePrincipalPolicyOutput is the output of SimulatePrincipalPolicy.
 type SimulatePrincipalPolicyOutput = SimulatePolicyResponse
 
 // Decode implements wire.Input.
-func (in *TagInstanceProfileInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *TagInstanceProfileInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // TagInstanceProfileOutput is the (empty) output of TagInstanceProfile.
 type TagInstanceProfileOutput struct{}
@@ -8839,7 +9013,7 @@ func (o *TagInstanceProfileOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *TagInstanceProfileOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *TagMFADeviceInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *TagMFADeviceInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // TagMFADeviceOutput is the (empty) output of TagMFADevice.
 type TagMFADeviceOutput struct{}
@@ -8851,7 +9025,10 @@ func (o *TagMFADeviceOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *TagMFADeviceOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *TagOpenIDConnectProviderInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *TagOpenIDConnectProviderInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // TagOpenIDConnectProviderOutput is the (empty) output of TagOpenIDConnectProvider.
 type TagOpenIDConnectProviderOutput struct{}
@@ -8863,7 +9040,7 @@ func (o *TagOpenIDConnectProviderOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *TagOpenIDConnectProviderOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *TagPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *TagPolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // TagPolicyOutput is the (empty) output of TagPolicy.
 type TagPolicyOutput struct{}
@@ -8875,7 +9052,7 @@ func (o *TagPolicyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *TagPolicyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *TagRoleInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *TagRoleInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // TagRoleOutput is the (empty) output of TagRole.
 type TagRoleOutput struct{}
@@ -8887,7 +9064,7 @@ func (o *TagRoleOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *TagRoleOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *TagSAMLProviderInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *TagSAMLProviderInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // TagSAMLProviderOutput is the (empty) output of TagSAMLProvider.
 type TagSAMLProviderOutput struct{}
@@ -8899,7 +9076,7 @@ func (o *TagSAMLProviderOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *TagSAMLProviderOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *TagServerCertificateInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *TagServerCertificateInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // TagServerCertificateOutput is the (empty) output of TagServerCertificate.
 type TagServerCertificateOutput struct{}
@@ -8911,7 +9088,7 @@ func (o *TagServerCertificateOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *TagServerCertificateOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *TagUserInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *TagUserInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // TagUserOutput is the (empty) output of TagUser.
 type TagUserOutput struct{}
@@ -8923,7 +9100,7 @@ func (o *TagUserOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *TagUserOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UntagInstanceProfileInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UntagInstanceProfileInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // UntagInstanceProfileOutput is the (empty) output of UntagInstanceProfile.
 type UntagInstanceProfileOutput struct{}
@@ -8935,7 +9112,7 @@ func (o *UntagInstanceProfileOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UntagInstanceProfileOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UntagMFADeviceInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UntagMFADeviceInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // UntagMFADeviceOutput is the (empty) output of UntagMFADevice.
 type UntagMFADeviceOutput struct{}
@@ -8947,7 +9124,10 @@ func (o *UntagMFADeviceOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UntagMFADeviceOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UntagOpenIDConnectProviderInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UntagOpenIDConnectProviderInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // UntagOpenIDConnectProviderOutput is the (empty) output of UntagOpenIDConnectProvider.
 type UntagOpenIDConnectProviderOutput struct{}
@@ -8959,7 +9139,7 @@ func (o *UntagOpenIDConnectProviderOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UntagOpenIDConnectProviderOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UntagPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UntagPolicyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // UntagPolicyOutput is the (empty) output of UntagPolicy.
 type UntagPolicyOutput struct{}
@@ -8971,7 +9151,7 @@ func (o *UntagPolicyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UntagPolicyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UntagRoleInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UntagRoleInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // UntagRoleOutput is the (empty) output of UntagRole.
 type UntagRoleOutput struct{}
@@ -8983,7 +9163,7 @@ func (o *UntagRoleOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UntagRoleOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UntagSAMLProviderInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UntagSAMLProviderInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // UntagSAMLProviderOutput is the (empty) output of UntagSAMLProvider.
 type UntagSAMLProviderOutput struct{}
@@ -8995,7 +9175,10 @@ func (o *UntagSAMLProviderOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UntagSAMLProviderOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UntagServerCertificateInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UntagServerCertificateInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // UntagServerCertificateOutput is the (empty) output of UntagServerCertificate.
 type UntagServerCertificateOutput struct{}
@@ -9007,7 +9190,7 @@ func (o *UntagServerCertificateOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UntagServerCertificateOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UntagUserInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UntagUserInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // UntagUserOutput is the (empty) output of UntagUser.
 type UntagUserOutput struct{}
@@ -9019,7 +9202,7 @@ func (o *UntagUserOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UntagUserOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UpdateAccessKeyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UpdateAccessKeyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // UpdateAccessKeyOutput is the (empty) output of UpdateAccessKey.
 type UpdateAccessKeyOutput struct{}
@@ -9031,7 +9214,10 @@ func (o *UpdateAccessKeyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UpdateAccessKeyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UpdateAccountPasswordPolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UpdateAccountPasswordPolicyInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // UpdateAccountPasswordPolicyOutput is the (empty) output of UpdateAccountPasswordPolicy.
 type UpdateAccountPasswordPolicyOutput struct{}
@@ -9043,7 +9229,10 @@ func (o *UpdateAccountPasswordPolicyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UpdateAccountPasswordPolicyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UpdateAssumeRolePolicyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UpdateAssumeRolePolicyInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // UpdateAssumeRolePolicyOutput is the (empty) output of UpdateAssumeRolePolicy.
 type UpdateAssumeRolePolicyOutput struct{}
@@ -9055,7 +9244,10 @@ func (o *UpdateAssumeRolePolicyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UpdateAssumeRolePolicyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UpdateDelegationRequestInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UpdateDelegationRequestInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // UpdateDelegationRequestOutput is the (empty) output of UpdateDelegationRequest.
 type UpdateDelegationRequestOutput struct{}
@@ -9067,7 +9259,7 @@ func (o *UpdateDelegationRequestOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UpdateDelegationRequestOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UpdateGroupInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UpdateGroupInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // UpdateGroupOutput is the (empty) output of UpdateGroup.
 type UpdateGroupOutput struct{}
@@ -9079,7 +9271,7 @@ func (o *UpdateGroupOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UpdateGroupOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UpdateLoginProfileInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UpdateLoginProfileInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // UpdateLoginProfileOutput is the (empty) output of UpdateLoginProfile.
 type UpdateLoginProfileOutput struct{}
@@ -9091,7 +9283,10 @@ func (o *UpdateLoginProfileOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UpdateLoginProfileOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UpdateOpenIDConnectProviderThumbprintInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UpdateOpenIDConnectProviderThumbprintInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // UpdateOpenIDConnectProviderThumbprintOutput is the (empty) output of UpdateOpenIDConnectProviderThumbprint.
 type UpdateOpenIDConnectProviderThumbprintOutput struct{}
@@ -9103,7 +9298,7 @@ func (o *UpdateOpenIDConnectProviderThumbprintOutput) EncodeXML(w *wire.XMLWrite
 func (o *UpdateOpenIDConnectProviderThumbprintOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UpdateRoleInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UpdateRoleInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *UpdateRoleOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -9112,7 +9307,10 @@ func (o *UpdateRoleOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *UpdateRoleOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *UpdateRoleDescriptionInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UpdateRoleDescriptionInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *UpdateRoleDescriptionOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -9121,7 +9319,7 @@ func (o *UpdateRoleDescriptionOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w)
 func (o *UpdateRoleDescriptionOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *UpdateSAMLProviderInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UpdateSAMLProviderInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *UpdateSAMLProviderOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -9130,7 +9328,7 @@ func (o *UpdateSAMLProviderOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *UpdateSAMLProviderOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *UpdateSSHPublicKeyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UpdateSSHPublicKeyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // UpdateSSHPublicKeyOutput is the (empty) output of UpdateSSHPublicKey.
 type UpdateSSHPublicKeyOutput struct{}
@@ -9142,7 +9340,10 @@ func (o *UpdateSSHPublicKeyOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UpdateSSHPublicKeyOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UpdateServerCertificateInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UpdateServerCertificateInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // UpdateServerCertificateOutput is the (empty) output of UpdateServerCertificate.
 type UpdateServerCertificateOutput struct{}
@@ -9154,7 +9355,10 @@ func (o *UpdateServerCertificateOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UpdateServerCertificateOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UpdateServiceSpecificCredentialInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UpdateServiceSpecificCredentialInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // UpdateServiceSpecificCredentialOutput is the (empty) output of UpdateServiceSpecificCredential.
 type UpdateServiceSpecificCredentialOutput struct{}
@@ -9166,7 +9370,10 @@ func (o *UpdateServiceSpecificCredentialOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UpdateServiceSpecificCredentialOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UpdateSigningCertificateInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UpdateSigningCertificateInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // UpdateSigningCertificateOutput is the (empty) output of UpdateSigningCertificate.
 type UpdateSigningCertificateOutput struct{}
@@ -9178,7 +9385,7 @@ func (o *UpdateSigningCertificateOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UpdateSigningCertificateOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UpdateUserInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UpdateUserInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // UpdateUserOutput is the (empty) output of UpdateUser.
 type UpdateUserOutput struct{}
@@ -9190,7 +9397,7 @@ func (o *UpdateUserOutput) EncodeXML(w *wire.XMLWriter) {}
 func (o *UpdateUserOutput) HasResult() bool { return false }
 
 // Decode implements wire.Input.
-func (in *UploadSSHPublicKeyInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UploadSSHPublicKeyInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *UploadSSHPublicKeyOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -9199,7 +9406,10 @@ func (o *UploadSSHPublicKeyOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *UploadSSHPublicKeyOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *UploadServerCertificateInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UploadServerCertificateInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *UploadServerCertificateOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -9208,7 +9418,10 @@ func (o *UploadServerCertificateOutput) EncodeXML(w *wire.XMLWriter) { o.encode(
 func (o *UploadServerCertificateOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *UploadSigningCertificateInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *UploadSigningCertificateInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *UploadSigningCertificateOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }

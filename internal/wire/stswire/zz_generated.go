@@ -18,6 +18,9 @@ const Namespace = "https://sts.amazonaws.com/doc/2011-06-15/"
 // Version is the API version.
 const Version = "2011-06-15"
 
+// style is how the service words its validation errors.
+var style = wire.Style{OmitValues: false, SummarizeListMembers: false}
+
 // Operations lists every operation of the service model.
 var Operations = []string{
 	"AssumeRole",
@@ -59,7 +62,7 @@ var intDurationSecondsType = &wire.IntShape{Min: 900, HasMin: true, Max: 129600,
 var intRoleDurationSecondsType = &wire.IntShape{Min: 900, HasMin: true, Max: 43200, HasMax: true}
 var intWebIdentityTokenDurationSecondsType = &wire.IntShape{Min: 60, HasMin: true, Max: 3600, HasMax: true}
 var listProvidedContextsListType = &wire.ListShape{Min: 1, HasMin: true, Max: 5}
-var listTagKeyListType = &wire.ListShape{Max: 50}
+var listTagKeyListType = &wire.ListShape{Max: 50, MemberNotNull: true}
 var listTagListType = &wire.ListShape{Max: 50}
 var listWebIdentityTokenAudienceListType = &wire.ListShape{Min: 1, HasMin: true, Max: 10}
 
@@ -676,7 +679,7 @@ func (v *Tag) decode(d *wire.Decoder, prefix, path string) {
 }
 
 // Decode implements wire.Input.
-func (in *AssumeRoleInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *AssumeRoleInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *AssumeRoleOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -685,7 +688,7 @@ func (o *AssumeRoleOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *AssumeRoleOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *AssumeRoleWithSAMLInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *AssumeRoleWithSAMLInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *AssumeRoleWithSAMLOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -694,7 +697,10 @@ func (o *AssumeRoleWithSAMLOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *AssumeRoleWithSAMLOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *AssumeRoleWithWebIdentityInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *AssumeRoleWithWebIdentityInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *AssumeRoleWithWebIdentityOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -703,7 +709,7 @@ func (o *AssumeRoleWithWebIdentityOutput) EncodeXML(w *wire.XMLWriter) { o.encod
 func (o *AssumeRoleWithWebIdentityOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *AssumeRootInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *AssumeRootInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *AssumeRootOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -712,7 +718,10 @@ func (o *AssumeRootOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *AssumeRootOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *DecodeAuthorizationMessageInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *DecodeAuthorizationMessageInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *DecodeAuthorizationMessageOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -721,7 +730,7 @@ func (o *DecodeAuthorizationMessageOutput) EncodeXML(w *wire.XMLWriter) { o.enco
 func (o *DecodeAuthorizationMessageOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetAccessKeyInfoInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetAccessKeyInfoInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetAccessKeyInfoOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -730,7 +739,7 @@ func (o *GetAccessKeyInfoOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetAccessKeyInfoOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetCallerIdentityInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetCallerIdentityInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetCallerIdentityOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -739,7 +748,10 @@ func (o *GetCallerIdentityOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetCallerIdentityOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetDelegatedAccessTokenInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetDelegatedAccessTokenInput) Decode(d *wire.Decoder) {
+	d.SetStyle(style)
+	in.decode(d, "", "")
+}
 
 // EncodeXML implements wire.Output.
 func (o *GetDelegatedAccessTokenOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -748,7 +760,7 @@ func (o *GetDelegatedAccessTokenOutput) EncodeXML(w *wire.XMLWriter) { o.encode(
 func (o *GetDelegatedAccessTokenOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetFederationTokenInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetFederationTokenInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetFederationTokenOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -757,7 +769,7 @@ func (o *GetFederationTokenOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetFederationTokenOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetSessionTokenInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetSessionTokenInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetSessionTokenOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
@@ -766,7 +778,7 @@ func (o *GetSessionTokenOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
 func (o *GetSessionTokenOutput) HasResult() bool { return true }
 
 // Decode implements wire.Input.
-func (in *GetWebIdentityTokenInput) Decode(d *wire.Decoder) { in.decode(d, "", "") }
+func (in *GetWebIdentityTokenInput) Decode(d *wire.Decoder) { d.SetStyle(style); in.decode(d, "", "") }
 
 // EncodeXML implements wire.Output.
 func (o *GetWebIdentityTokenOutput) EncodeXML(w *wire.XMLWriter) { o.encode(w) }
