@@ -134,6 +134,9 @@ func (s *Service) GetAccountAuthorizationDetails(ctx context.Context, in *iamwir
 			if d.UserPolicyList, err = inline("user", u.ID); err != nil {
 				return nil, err
 			}
+			if len(d.UserPolicyList) == 0 {
+				d.UserPolicyList = nil // AWS leaves UserPolicyList out when empty
+			}
 			gs, err := s.groupsOf(ctx, u.ID)
 			if err != nil {
 				return nil, err
@@ -142,6 +145,7 @@ func (s *Service) GetAccountAuthorizationDetails(ctx context.Context, in *iamwir
 			for _, g := range gs {
 				d.GroupList = append(d.GroupList, g.Name)
 			}
+			d.Tags = []iamwire.Tag{}
 			if len(u.Tags) > 0 {
 				d.Tags = wireTags(u.Tags)
 			}
@@ -191,9 +195,11 @@ func (s *Service) GetAccountAuthorizationDetails(ctx context.Context, in *iamwir
 			if d.InstanceProfileList, err = s.roleProfiles(ctx, r.ID); err != nil {
 				return nil, err
 			}
+			d.Tags = []iamwire.Tag{}
 			if len(r.Tags) > 0 {
 				d.Tags = wireTags(r.Tags)
 			}
+			d.RoleLastUsed = s.wireRole(&r, true).RoleLastUsed
 			if r.Boundary != "" {
 				d.PermissionsBoundary = &iamwire.AttachedPermissionsBoundary{PermissionsBoundaryType: ptr("Policy"), PermissionsBoundaryArn: ptr(r.Boundary)}
 			}

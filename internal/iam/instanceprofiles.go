@@ -45,7 +45,7 @@ func (s *Service) wireProfile(ctx context.Context, p *profileRecord, withTags bo
 			return out, err
 		}
 		if r != nil {
-			out.Roles = append(out.Roles, s.wireRole(r, false))
+			out.Roles = append(out.Roles, s.basicRole(r))
 		}
 	}
 	if withTags && len(p.Tags) > 0 {
@@ -100,6 +100,9 @@ func (s *Service) GetInstanceProfile(ctx context.Context, in *iamwire.GetInstanc
 		return nil, err
 	}
 	out, err := s.wireProfile(ctx, p, true)
+	if out.Tags == nil {
+		out.Tags = []iamwire.Tag{} // GetInstanceProfile always has Tags
+	}
 	return &iamwire.GetInstanceProfileOutput{InstanceProfile: out}, err
 }
 
@@ -177,7 +180,7 @@ func (s *Service) RemoveRoleFromInstanceProfile(ctx context.Context, in *iamwire
 				return nil, []store.Op{{Key: schema.RoleInstanceProfile(s.account, r.ID, p.Name), Delete: true}}, nil
 			}
 		}
-		return nil, nil, apierr.NoSuchEntity("The role with name %s cannot be found in instance profile %s.", r.Name, p.Name)
+		return nil, nil, apierr.NoSuchEntity("Role %s in Instance Profile %s cannot be found.", r.Name, p.Name)
 	})
 	if err != nil {
 		return nil, err

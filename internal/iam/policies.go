@@ -198,6 +198,7 @@ func (s *Service) CreatePolicy(ctx context.Context, in *iamwire.CreatePolicyInpu
 	if err != nil {
 		return nil, err
 	}
+	p.Description = nil // AWS answers CreatePolicy without it; GetPolicy has it
 	return &iamwire.CreatePolicyOutput{Policy: &p}, nil
 }
 
@@ -210,6 +211,9 @@ func (s *Service) GetPolicy(ctx context.Context, in *iamwire.GetPolicyInput) (*i
 	p, err := s.wirePolicy(ctx, m, true)
 	if err != nil {
 		return nil, err
+	}
+	if p.Tags == nil {
+		p.Tags = []iamwire.Tag{} // GetPolicy always has Tags, AWS managed policies too
 	}
 	return &iamwire.GetPolicyOutput{Policy: &p}, nil
 }

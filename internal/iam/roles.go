@@ -35,6 +35,16 @@ func (s *Service) roleARN(path, name string) string {
 	return "arn:aws:iam::" + s.account + ":role" + path + name
 }
 
+// basicRole is the Role shape AWS embeds in instance profiles (and in
+// GetAccountAuthorizationDetails' InstanceProfileList): no description,
+// maximum session duration, boundary, tags or last use.
+func (s *Service) basicRole(r *roleRecord) iamwire.Role {
+	return iamwire.Role{
+		Path: r.Path, RoleName: r.Name, RoleId: r.ID, Arn: s.roleARN(r.Path, r.Name), CreateDate: r.Created,
+		AssumeRolePolicyDocument: ptr(r.Trust),
+	}
+}
+
 // wireRole is the Role shape; list items (full=false) leave out the
 // boundary, tags and last use.
 func (s *Service) wireRole(r *roleRecord, full bool) iamwire.Role {
@@ -96,10 +106,23 @@ func (s *Service) CreateRole(ctx context.Context, in *iamwire.CreateRoleInput) (
 	if err := s.checkTrustDocument(ctx, in.AssumeRolePolicyDocument); err != nil {
 		return nil, err
 	}
-	return s.createRole(ctx, in, "")
+	r, err := s.createRole(ctx, in, "")
+	if err != nil {
+		return nil, err
+	}
+	// AWS answers CreateRole without the description and maximum session
+	// duration it stored; GetRole shows them.
+	role := s.basicRole(r)
+	if r.Boundary != "" {
+		role.PermissionsBoundary = &iamwire.AttachedPermissionsBoundary{PermissionsBoundaryType: ptr("Policy"), PermissionsBoundaryArn: ptr(r.Boundary)}
+	}
+	if len(r.Tags) > 0 {
+		role.Tags = wireTags(r.Tags)
+	}
+	return &iamwire.CreateRoleOutput{Role: role}, nil
 }
 
-func (s *Service) createRole(ctx context.Context, in *iamwire.CreateRoleInput, serviceLinked string) (*iamwire.CreateRoleOutput, error) {
+func (s *Service) createRole(ctx context.Context, in *iamwire.CreateRoleInput, serviceLinked string) (*roleRecord, error) {
 	tags, err := newTags(in.Tags)
 	if err != nil {
 		return nil, err
@@ -128,9 +151,7 @@ func (s *Service) createRole(ctx context.Context, in *iamwire.CreateRoleInput, s
 		}
 		return nil, err
 	}
-	role := s.wireRole(r, true)
-	role.RoleLastUsed = nil
-	return &iamwire.CreateRoleOutput{Role: role}, nil
+	return r, nil
 }
 
 // GetRole describes a role, with when it was last assumed.
@@ -200,7 +221,9 @@ func (s *Service) UpdateRoleDescription(ctx context.Context, in *iamwire.UpdateR
 	if err != nil {
 		return nil, err
 	}
+	// AWS answers without the maximum session duration and last use.
 	role := s.wireRole(out, true)
+	role.MaxSessionDuration, role.RoleLastUsed = nil, nil
 	return &iamwire.UpdateRoleDescriptionOutput{Role: &role}, nil
 }
 

@@ -44,7 +44,7 @@ func (s *Service) CreateServiceLinkedRole(ctx context.Context, in *iamwire.Creat
 			"Effect": "Allow", "Principal": map[string]any{"Service": []string{in.AWSServiceName}}, "Action": []string{"sts:AssumeRole"},
 		}},
 	})
-	out, err := s.createRole(ctx, &iamwire.CreateRoleInput{
+	r, err := s.createRole(ctx, &iamwire.CreateRoleInput{
 		Path:                     ptr("/aws-service-role/" + in.AWSServiceName + "/"),
 		RoleName:                 s.serviceLinkedName(in.AWSServiceName, deref(in.CustomSuffix, "")),
 		AssumeRolePolicyDocument: string(trust),
@@ -56,7 +56,9 @@ func (s *Service) CreateServiceLinkedRole(ctx context.Context, in *iamwire.Creat
 		}
 		return nil, err
 	}
-	return &iamwire.CreateServiceLinkedRoleOutput{Role: &out.Role}, nil
+	role := s.wireRole(r, true)
+	role.RoleLastUsed = nil
+	return &iamwire.CreateServiceLinkedRoleOutput{Role: &role}, nil
 }
 
 // deletionTask is a service-linked role deletion as stored.

@@ -28,7 +28,7 @@ func TestRolesCRUD(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := out.Role
-	if !strings.HasPrefix(*r.RoleId, "AROA") || len(*r.RoleId) != 21 || *r.Arn != "arn:aws:iam::"+testAccount+":role/Test-Role" || *r.MaxSessionDuration != 3600 {
+	if !strings.HasPrefix(*r.RoleId, "AROA") || len(*r.RoleId) != 21 || *r.Arn != "arn:aws:iam::"+testAccount+":role/Test-Role" || r.MaxSessionDuration != nil {
 		t.Fatalf("role %+v", r)
 	}
 	if doc, _ := url.QueryUnescape(*r.AssumeRolePolicyDocument); doc != trustAccount {

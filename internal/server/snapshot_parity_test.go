@@ -100,3 +100,132 @@ func TestSnapshotParityValidationMessages(t *testing.T) {
 	_, err = s.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::123456789012:role/tagged"), RoleSessionName: aws.String("Session1:2")})
 	wantErr(t, err, "ValidationError", 400, `1 validation error detected: Value 'Session1:2' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*`)
 }
+
+// Which members AWS puts in each answer.
+func TestSnapshotParityResponseShapes(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	c := h.iam()
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	doc := `{"Version":"2012-10-17","Statement":[{"Action":"s3:ListBucket","Resource":"*","Effect":"Allow"}]}`
+
+	// test_iam_roles.snapshot.json: TestRoleLifecycle::test_create_role_defaults,
+	// TestRolePagination::test_list_roles_pagination (create-role-0, created
+	// with Description "Role 0"), TestRolePermissionsBoundary::
+	// test_role_permissions_boundary_lifecycle: CreateRole answers without
+	// Description, MaxSessionDuration and RoleLastUsed, with the boundary.
+	bnd, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("boundary"), PolicyDocument: aws.String(doc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r1"), AssumeRolePolicyDocument: aws.String(trust),
+		Description: aws.String("Role 0"), PermissionsBoundary: bnd.Policy.Arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := cr.Role; r.Description != nil || r.MaxSessionDuration != nil || r.RoleLastUsed != nil || r.PermissionsBoundary == nil || r.Tags != nil {
+		t.Fatalf("CreateRole: %+v", r)
+	}
+	// GetRole has them all (test_create_role_defaults get-role-response).
+	gr, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("r1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := gr.Role; aws.ToString(r.Description) != "Role 0" || aws.ToInt32(r.MaxSessionDuration) != 3600 || r.RoleLastUsed == nil {
+		t.Fatalf("GetRole: %+v", r)
+	}
+	// test_iam_roles.snapshot.json, TestRoleLifecycle::test_update_role
+	// (update-role-description-response): no MaxSessionDuration, no RoleLastUsed.
+	ud, err := c.UpdateRoleDescription(ctx, &iam.UpdateRoleDescriptionInput{RoleName: aws.String("r1"), Description: aws.String("via update_role_description")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := ud.Role; aws.ToString(r.Description) != "via update_role_description" || r.MaxSessionDuration != nil || r.RoleLastUsed != nil {
+		t.Fatalf("UpdateRoleDescription: %+v", r)
+	}
+
+	// test_iam_policies.snapshot.json, TestPolicyTags::test_policy_tag_lifecycle:
+	// CreatePolicy answers without the Description GetPolicy shows;
+	// GetPolicy always has Tags (get-without-tags: "Tags": []), AWS managed
+	// policies too (test_iam_managed_policies.snapshot.json,
+	// TestGetAwsManagedPolicy::test_get_aws_managed_policy).
+	cp, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("described"), PolicyDocument: aws.String(doc), Description: aws.String("testing")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cp.Policy.Description != nil || cp.Policy.Tags != nil {
+		t.Fatalf("CreatePolicy: %+v", cp.Policy)
+	}
+	for arn, desc := range map[string]string{*cp.Policy.Arn: "testing", "arn:aws:iam::aws:policy/IAMUserChangePassword": ""} {
+		gp, err := c.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gp.Policy.Tags == nil || len(gp.Policy.Tags) != 0 || (desc != "" && aws.ToString(gp.Policy.Description) != desc) {
+			t.Fatalf("GetPolicy %s: %+v", arn, gp.Policy)
+		}
+	}
+
+	// test_iam_instance_profiles.snapshot.json:
+	// TestInstanceProfileLifecycle::test_instance_profile_lifecycle and
+	// TestInstanceProfileRoles::test_add_remove_role_from_instance_profile:
+	// GetInstanceProfile always has Tags, CreateInstanceProfile only when
+	// tagged; the roles in a profile have no MaxSessionDuration (nor
+	// Description: test_iam_account_authorization_details.snapshot.json,
+	// test_get_account_authorization_details_filter_role, whose role was
+	// created with one).
+	ip, err := c.CreateInstanceProfile(ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String("ip")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ip.InstanceProfile.Tags != nil || ip.InstanceProfile.Roles == nil {
+		t.Fatalf("CreateInstanceProfile: %+v", ip.InstanceProfile)
+	}
+	if _, err := c.AddRoleToInstanceProfile(ctx, &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String("ip"), RoleName: aws.String("r1")}); err != nil {
+		t.Fatal(err)
+	}
+	gi, err := c.GetInstanceProfile(ctx, &iam.GetInstanceProfileInput{InstanceProfileName: aws.String("ip")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := gi.InstanceProfile; p.Tags == nil || len(p.Tags) != 0 || len(p.Roles) != 1 {
+		t.Fatalf("GetInstanceProfile: %+v", p)
+	}
+	if r := gi.InstanceProfile.Roles[0]; r.MaxSessionDuration != nil || r.Description != nil || r.RoleLastUsed != nil || r.PermissionsBoundary != nil {
+		t.Fatalf("role in instance profile: %+v", r)
+	}
+	li, err := c.ListInstanceProfiles(ctx, &iam.ListInstanceProfilesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := li.InstanceProfiles[0]; p.Tags != nil || p.Roles[0].MaxSessionDuration != nil {
+		t.Fatalf("ListInstanceProfiles: %+v", p)
+	}
+
+	// test_iam_account_authorization_details.snapshot.json:
+	// test_get_account_authorization_details_filter_role (RoleDetail with
+	// its InstanceProfileList, RoleLastUsed {}, no Description),
+	// test_get_account_authorization_details_no_filter (UserDetail with
+	// "Tags": [] and no UserPolicyList; RoleDetail with "Tags": []).
+	if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("u1")}); err != nil {
+		t.Fatal(err)
+	}
+	ad, err := c.GetAccountAuthorizationDetails(ctx, &iam.GetAccountAuthorizationDetailsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ad.UserDetailList) != 1 || ad.UserDetailList[0].Tags == nil || ad.UserDetailList[0].UserPolicyList != nil || ad.UserDetailList[0].GroupList == nil {
+		t.Fatalf("UserDetail: %+v", ad.UserDetailList)
+	}
+	if len(ad.RoleDetailList) != 1 {
+		t.Fatalf("RoleDetailList: %+v", ad.RoleDetailList)
+	}
+	rd := ad.RoleDetailList[0]
+	if rd.Tags == nil || rd.RoleLastUsed == nil || rd.RolePolicyList == nil || len(rd.InstanceProfileList) != 1 ||
+		aws.ToString(rd.InstanceProfileList[0].InstanceProfileName) != "ip" || len(rd.InstanceProfileList[0].Roles) != 1 {
+		t.Fatalf("RoleDetail: %+v", rd)
+	}
+	if r := rd.InstanceProfileList[0].Roles[0]; r.Description != nil || r.MaxSessionDuration != nil {
+		t.Fatalf("role in RoleDetail's instance profile: %+v", r)
+	}
+}
