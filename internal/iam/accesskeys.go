@@ -240,7 +240,13 @@ func (s *Service) GetAccessKeyLastUsed(ctx context.Context, in *iamwire.GetAcces
 		return nil, err
 	}
 	if o == nil {
-		return nil, apierr.NoSuchEntity("The Access Key with id %s cannot be found.", in.AccessKeyId)
+		// AWS cannot tell whose key it is, so it denies rather than
+		// saying it does not exist (even to an administrator).
+		caller := ""
+		if p := auth.PrincipalFrom(ctx); p != nil {
+			caller = p.ARN
+		}
+		return nil, apierr.AccessDenied("User: %s is not authorized to perform iam:GetAccessKeyLastUsed on resource: access key %s", caller, in.AccessKeyId)
 	}
 	u, err := s.userByID(ctx, o.UserID)
 	if err != nil {

@@ -35,6 +35,12 @@ func (s *Service) attach(ctx context.Context, kind, name, arn string) error {
 		if err != nil {
 			return err
 		}
+		if kind == "role" && !policyARNParts.MatchString(arn) {
+			// AttachRolePolicy answers a malformed ARN with ValidationError
+			// (recorded 2026; it was InvalidInput in 2023 recordings, which
+			// AttachUserPolicy and AttachGroupPolicy are only known by).
+			return apierr.ValidationError("ARN %s is not valid.", arn)
+		}
 		m, err := s.findPolicy(ctx, arn, notAttachable(arn))
 		if err != nil {
 			return err
@@ -156,7 +162,7 @@ func (s *Service) ListAttachedGroupPolicies(ctx context.Context, in *iamwire.Lis
 // ListEntitiesForPolicy lists the users, groups and roles a managed policy
 // is attached to.
 func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *iamwire.ListEntitiesForPolicyInput) (*iamwire.ListEntitiesForPolicyOutput, error) {
-	m, err := s.findPolicy(ctx, in.PolicyArn, policyNotFound(in.PolicyArn))
+	m, err := s.findPolicy(ctx, in.PolicyArn, notAttachable(in.PolicyArn))
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +180,9 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *iamwire.ListEnt
 	for _, kv := range kvs {
 		rest := strings.TrimPrefix(kv.Key, schema.OwnedPrefix(s.account, family, m.id()))
 		kind, id, _ := strings.Cut(rest, "/")
-		if filter != "" && !strings.EqualFold(filter, kind) && !(filter == "LocalManagedPolicy" || filter == "AWSManagedPolicy") {
+		// LocalManagedPolicy and AWSManagedPolicy name no kind of entity:
+		// AWS lists nothing for them.
+		if filter != "" && !strings.EqualFold(filter, kind) {
 			continue
 		}
 		switch kind {

@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 
+	"github.com/iamd/iamd/internal/apierr"
 	"github.com/iamd/iamd/internal/schema"
 	"github.com/iamd/iamd/internal/store"
 	"github.com/iamd/iamd/internal/wire/iamwire"
@@ -20,7 +21,15 @@ func (s *Service) boundaryOps(ctx context.Context, kind, entityID, oldARN, newAR
 		}
 	}
 	if newARN != "" {
-		m, err := s.findPolicy(ctx, newARN, notAttachable(newARN))
+		notFound := notAttachable(newARN)
+		if kind == "role" {
+			// Recorded for CreateRole and PutRolePermissionsBoundary; the
+			// user operations' wording is not on record.
+			notFound = func() error {
+				return apierr.NoSuchEntity("Scope ARN: %s does not exist or is not attachable.", newARN)
+			}
+		}
+		m, err := s.findPolicy(ctx, newARN, notFound)
 		if err != nil {
 			return nil, err
 		}

@@ -185,20 +185,22 @@ func (s *Service) AddUserToGroup(ctx context.Context, in *iamwire.AddUserToGroup
 	return &iamwire.AddUserToGroupOutput{}, nil
 }
 
-// RemoveUserFromGroup removes a user from a group.
+// RemoveUserFromGroup removes a user from a group. The user is looked up
+// before the group, and removing a user who is not a member succeeds, as
+// AWS does.
 func (s *Service) RemoveUserFromGroup(ctx context.Context, in *iamwire.RemoveUserFromGroupInput) (*iamwire.RemoveUserFromGroupOutput, error) {
-	g, _, err := s.getGroup(ctx, in.GroupName)
+	u, _, err := s.getUser(ctx, in.UserName)
 	if err != nil {
 		return nil, err
 	}
-	u, _, err := s.getUser(ctx, in.UserName)
+	g, _, err := s.getGroup(ctx, in.GroupName)
 	if err != nil {
 		return nil, err
 	}
 	link := schema.UserGroup(s.account, u.ID, g.ID)
 	kv, err := s.st.Get(ctx, link)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, apierr.NoSuchEntity("The user with name %s cannot be found.", in.UserName)
+		return &iamwire.RemoveUserFromGroupOutput{}, nil
 	}
 	if err != nil {
 		return nil, err

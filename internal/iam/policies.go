@@ -173,7 +173,7 @@ func (s *Service) CreatePolicy(ctx context.Context, in *iamwire.CreatePolicyInpu
 	if err := s.checkManagedDocument(in.PolicyDocument); err != nil {
 		return nil, err
 	}
-	tags, err := newTags(in.Tags)
+	tags, err := newPolicyTags(in.Tags)
 	if err != nil {
 		return nil, err
 	}
@@ -379,7 +379,7 @@ func (s *Service) versionsOf(m *managedPolicy) []iamwire.PolicyVersion {
 
 // GetPolicyVersion returns one version with its document.
 func (s *Service) GetPolicyVersion(ctx context.Context, in *iamwire.GetPolicyVersionInput) (*iamwire.GetPolicyVersionOutput, error) {
-	m, err := s.findPolicy(ctx, in.PolicyArn, policyNotFound(in.PolicyArn))
+	m, err := s.findPolicy(ctx, in.PolicyArn, versionNotFound(in.PolicyArn, in.VersionId))
 	if err != nil {
 		return nil, err
 	}
@@ -414,7 +414,7 @@ func (s *Service) ListPolicyVersions(ctx context.Context, in *iamwire.ListPolicy
 
 // SetDefaultPolicyVersion makes a version the one in force.
 func (s *Service) SetDefaultPolicyVersion(ctx context.Context, in *iamwire.SetDefaultPolicyVersionInput) (*iamwire.SetDefaultPolicyVersionOutput, error) {
-	err := s.updatePolicy(ctx, in.PolicyArn, policyNotFound(in.PolicyArn), func(r *policyRecord) error {
+	err := s.updatePolicy(ctx, in.PolicyArn, versionNotFound(in.PolicyArn, in.VersionId), func(r *policyRecord) error {
 		for _, v := range r.Versions {
 			if v.ID == in.VersionId {
 				r.Default = v.ID
@@ -453,12 +453,12 @@ func (s *Service) DeletePolicyVersion(ctx context.Context, in *iamwire.DeletePol
 
 // TagPolicy, UntagPolicy and ListPolicyTags manage a customer policy's tags.
 func (s *Service) TagPolicy(ctx context.Context, in *iamwire.TagPolicyInput) (*iamwire.TagPolicyOutput, error) {
-	add, err := newTags(in.Tags)
+	add, err := newPolicyTags(in.Tags)
 	if err != nil {
 		return nil, err
 	}
 	err = s.updatePolicy(ctx, in.PolicyArn, policyNotFound(in.PolicyArn), func(r *policyRecord) error {
-		merged, err := mergeTags(r.Tags, add)
+		merged, err := mergeTagsBy(r.Tags, add, sameKey)
 		r.Tags = merged
 		return err
 	})
@@ -471,7 +471,7 @@ func (s *Service) TagPolicy(ctx context.Context, in *iamwire.TagPolicyInput) (*i
 // UntagPolicy removes tags from a customer managed policy.
 func (s *Service) UntagPolicy(ctx context.Context, in *iamwire.UntagPolicyInput) (*iamwire.UntagPolicyOutput, error) {
 	err := s.updatePolicy(ctx, in.PolicyArn, policyNotFound(in.PolicyArn), func(r *policyRecord) error {
-		r.Tags = removeTags(r.Tags, in.TagKeys)
+		r.Tags = removeTagsBy(r.Tags, in.TagKeys, sameKey)
 		return nil
 	})
 	if err != nil {

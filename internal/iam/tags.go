@@ -29,17 +29,34 @@ func wireTags(ts []tag) []iamwire.Tag {
 // newTags checks the tags of one request: no duplicate keys (tag keys are
 // compared without regard to case) and no reserved "aws:" prefix.
 func newTags(in []iamwire.Tag) ([]tag, error) {
+	return checkTags(in, false)
+}
+
+// newPolicyTags is newTags for a managed policy, whose tag keys are
+// case-sensitive: "a" and "A" are two tags, and AWS words a duplicate
+// without the note on case.
+func newPolicyTags(in []iamwire.Tag) ([]tag, error) {
+	return checkTags(in, true)
+}
+
+func checkTags(in []iamwire.Tag, caseSensitive bool) ([]tag, error) {
 	if len(in) == 0 {
 		return nil, nil
 	}
 	seen := make(map[string]bool, len(in))
 	out := make([]tag, 0, len(in))
 	for _, t := range in {
-		k := strings.ToLower(t.Key)
+		k := t.Key
+		if !caseSensitive {
+			k = strings.ToLower(k)
+		}
 		if seen[k] {
+			if caseSensitive {
+				return nil, apierr.InvalidInput("Duplicate tag keys found.")
+			}
 			return nil, apierr.InvalidInput("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
 		}
-		if strings.HasPrefix(k, "aws:") {
+		if strings.HasPrefix(strings.ToLower(k), "aws:") {
 			return nil, apierr.InvalidInput("User-defined tag keys can't start with 'aws:'. This prefix is reserved for AWS.")
 		}
 		seen[k] = true
@@ -50,11 +67,18 @@ func newTags(in []iamwire.Tag) ([]tag, error) {
 
 // mergeTags adds or overwrites tags, keeping at most maxTags.
 func mergeTags(have []tag, add []tag) ([]tag, error) {
+	return mergeTagsBy(have, add, strings.EqualFold)
+}
+
+func sameKey(a, b string) bool { return a == b }
+
+// mergeTagsBy is mergeTags with keys compared by same.
+func mergeTagsBy(have []tag, add []tag, same func(a, b string) bool) ([]tag, error) {
 	out := append([]tag(nil), have...)
 	for _, t := range add {
 		replaced := false
 		for i := range out {
-			if strings.EqualFold(out[i].Key, t.Key) {
+			if same(out[i].Key, t.Key) {
 				out[i] = t
 				replaced = true
 				break
@@ -72,11 +96,16 @@ func mergeTags(have []tag, add []tag) ([]tag, error) {
 
 // removeTags drops the named keys (absent keys are ignored, as AWS does).
 func removeTags(have []tag, keys []string) []tag {
+	return removeTagsBy(have, keys, strings.EqualFold)
+}
+
+// removeTagsBy is removeTags with keys compared by same.
+func removeTagsBy(have []tag, keys []string, same func(a, b string) bool) []tag {
 	out := have[:0:0]
 	for _, t := range have {
 		drop := false
 		for _, k := range keys {
-			if strings.EqualFold(t.Key, k) {
+			if same(t.Key, k) {
 				drop = true
 				break
 			}

@@ -229,3 +229,133 @@ func TestSnapshotParityResponseShapes(t *testing.T) {
 		t.Fatalf("role in RoleDetail's instance profile: %+v", r)
 	}
 }
+
+// Error codes, statuses and messages of failing requests.
+func TestSnapshotParityErrors(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	c := h.iam()
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	doc := `{"Version":"2012-10-17","Statement":[{"Sid":"Statement1","Effect":"Allow","Action":["iam:ListUsers"],"Resource":"*"}]}`
+	for _, u := range []string{"u1"} {
+		if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(u)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("g1")}); err != nil {
+		t.Fatal(err)
+	}
+
+	// test_iam_users.snapshot.json, TestUserGroups::test_user_group_membership
+	// (remove-nonmember-user-from-group): removing a non-member succeeds.
+	if _, err := c.RemoveUserFromGroup(ctx, &iam.RemoveUserFromGroupInput{GroupName: aws.String("g1"), UserName: aws.String("u1")}); err != nil {
+		t.Fatal(err)
+	}
+	// test_iam_groups.snapshot.json, TestIAMGroupsMembership::
+	// test_remove_user_from_unknown_group: the user is looked up first.
+	_, err := c.RemoveUserFromGroup(ctx, &iam.RemoveUserFromGroupInput{GroupName: aws.String("non-existent-group"), UserName: aws.String("any-user")})
+	wantErr(t, err, "NoSuchEntity", 404, "The user with name any-user cannot be found.")
+	// test_iam_users.snapshot.json, TestUserGroups::test_user_group_errors
+	// (remove-user-from-nonexistent-group-error)
+	_, err = c.RemoveUserFromGroup(ctx, &iam.RemoveUserFromGroupInput{GroupName: aws.String("nonexistent-group"), UserName: aws.String("u1")})
+	wantErr(t, err, "NoSuchEntity", 404, "The group with name nonexistent-group cannot be found.")
+
+	// test_iam_users.snapshot.json, TestUserAccessKeys::test_access_key_errors
+	// (get-last-used-nonexistent-key-error): an unknown key is denied, not
+	// "not found" (recorded for an administrator; here the caller is root).
+	_, err = c.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: aws.String("AKIAIOSFODNN7EXAMPLE")})
+	wantErr(t, err, "AccessDenied", 403, "User: arn:aws:iam::"+testAccount+":root is not authorized to perform iam:GetAccessKeyLastUsed on resource: access key AKIAIOSFODNN7EXAMPLE")
+
+	// test_iam_roles.snapshot.json, TestRoleManagedPolicies::test_role_managed_policy_errors
+	if _, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r1"), AssumeRolePolicyDocument: aws.String(trust)}); err != nil {
+		t.Fatal(err)
+	}
+	pol, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("test-policy-0123abcd"), PolicyDocument: aws.String(doc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// (non-existent-malformed-policy-arn)
+	_, err = c.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("r1"), PolicyArn: aws.String("longpolicynamebutnoarn")})
+	wantErr(t, err, "ValidationError", 400, "ARN longpolicynamebutnoarn is not valid.")
+	// (existing-policy-name-provided)
+	_, err = c.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("r1"), PolicyArn: aws.String("test-policy-0123abcd")})
+	wantErr(t, err, "ValidationError", 400, "ARN test-policy-0123abcd is not valid.")
+
+	// test_iam_roles.snapshot.json, TestRolePermissionsBoundary::test_role_permissions_boundary_errors
+	missing := "arn:aws:iam::" + testAccount + ":policy/nonexistent-policy"
+	// (put-nonexistent-policy-error)
+	_, err = c.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String("r1"), PermissionsBoundary: aws.String(missing)})
+	wantErr(t, err, "NoSuchEntity", 404, "Scope ARN: "+missing+" does not exist or is not attachable.")
+	// (create-role-nonexistent-policy-error)
+	_, err = c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r2"), AssumeRolePolicyDocument: aws.String(trust), PermissionsBoundary: aws.String(missing)})
+	wantErr(t, err, "NoSuchEntity", 404, "Scope ARN: "+missing+" does not exist or is not attachable.")
+	// (put-invalid-boundary-error)
+	bad := "arn:aws:iam::" + testAccount + ":not_a_policy/invalid"
+	_, err = c.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String("r1"), PermissionsBoundary: aws.String(bad)})
+	wantErr(t, err, "InvalidInput", 400, "ARN "+bad+" is not valid.")
+
+	// test_iam_instance_profiles.snapshot.json, TestInstanceProfileRoles::
+	// test_role_instance_profile_operations_errors (remove-unattached-role-error)
+	if _, err := c.CreateInstanceProfile(ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String("ip1")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.RemoveRoleFromInstanceProfile(ctx, &iam.RemoveRoleFromInstanceProfileInput{InstanceProfileName: aws.String("ip1"), RoleName: aws.String("r1")})
+	wantErr(t, err, "NoSuchEntity", 404, "Role r1 in Instance Profile ip1 cannot be found.")
+
+	// test_iam_policies.snapshot.json, TestPolicies::test_policy_version_errors
+	gone := "arn:aws:iam::" + testAccount + ":policy/TestNonExistingPolicy"
+	// (err-get-version-nonexistent-policy)
+	_, err = c.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(gone), VersionId: aws.String("v1")})
+	wantErr(t, err, "NoSuchEntity", 404, "Policy "+gone+" version v1 does not exist or is not attachable.")
+	// (err-set-default-nonexistent-policy)
+	_, err = c.SetDefaultPolicyVersion(ctx, &iam.SetDefaultPolicyVersionInput{PolicyArn: aws.String(gone), VersionId: aws.String("v1")})
+	wantErr(t, err, "NoSuchEntity", 404, "Policy "+gone+" version v1 does not exist or is not attachable.")
+	// (err-set-default-invalid-version-format)
+	_, err = c.SetDefaultPolicyVersion(ctx, &iam.SetDefaultPolicyVersionInput{PolicyArn: pol.Policy.Arn, VersionId: aws.String("wrong_version_id")})
+	wantErr(t, err, "ValidationError", 400, `1 validation error detected: Value at 'versionId' failed to satisfy constraint: Member must satisfy regular expression pattern: v[1-9][0-9]*(\.[A-Za-z0-9-]*)?`)
+
+	// test_iam_policies.snapshot.json, TestListEntitiesForPolicy::test_list_entities_for_policy_errors
+	_, err = c.ListEntitiesForPolicy(ctx, &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String("arn:aws:iam::" + testAccount + ":policy/NonExistentPolicy")})
+	wantErr(t, err, "NoSuchEntity", 404, "Policy arn:aws:iam::"+testAccount+":policy/NonExistentPolicy does not exist or is not attachable.")
+	// TestListEntitiesForPolicy::test_list_entities_for_policy
+	// (filter-local-managed-policy): the filter names no entity kind.
+	if _, err := c.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("u1"), PolicyArn: pol.Policy.Arn}); err != nil {
+		t.Fatal(err)
+	}
+	le, err := c.ListEntitiesForPolicy(ctx, &iam.ListEntitiesForPolicyInput{PolicyArn: pol.Policy.Arn, EntityFilter: types.EntityTypeLocalManagedPolicy})
+	if err != nil || len(le.PolicyUsers)+len(le.PolicyGroups)+len(le.PolicyRoles) != 0 || le.PolicyUsers == nil {
+		t.Fatal(le, err)
+	}
+	le, err = c.ListEntitiesForPolicy(ctx, &iam.ListEntitiesForPolicyInput{PolicyArn: pol.Policy.Arn})
+	if err != nil || len(le.PolicyUsers) != 1 {
+		t.Fatal(le, err)
+	}
+
+	// test_iam_policies.snapshot.json, TestPolicyTags: a managed policy's
+	// tag keys are case-sensitive (test_policy_tag_lifecycle
+	// create-with-case-sensitive-tags, test_policy_tag_operations
+	// list-after-untag-lowercase) and an exact duplicate is refused without
+	// the note on case (test_policy_tag_create_errors err-duplicate-keys,
+	// test_policy_tag_update_errors err-tag-duplicate-keys).
+	dup := []types.Tag{{Key: aws.String("0"), Value: aws.String("")}, {Key: aws.String("0"), Value: aws.String("")}}
+	_, err = c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("dup"), PolicyDocument: aws.String(doc), Tags: dup})
+	wantErr(t, err, "InvalidInput", 400, "Duplicate tag keys found.")
+	_, err = c.TagPolicy(ctx, &iam.TagPolicyInput{PolicyArn: pol.Policy.Arn, Tags: dup})
+	wantErr(t, err, "InvalidInput", 400, "Duplicate tag keys found.")
+	cased := []types.Tag{{Key: aws.String("a"), Value: aws.String("lowercase")}, {Key: aws.String("A"), Value: aws.String("uppercase")}}
+	cp, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("cased"), PolicyDocument: aws.String(doc), Tags: cased})
+	if err != nil || len(cp.Policy.Tags) != 2 {
+		t.Fatal(cp, err)
+	}
+	if _, err := c.UntagPolicy(ctx, &iam.UntagPolicyInput{PolicyArn: cp.Policy.Arn, TagKeys: []string{"a"}}); err != nil {
+		t.Fatal(err)
+	}
+	lt, err := c.ListPolicyTags(ctx, &iam.ListPolicyTagsInput{PolicyArn: cp.Policy.Arn})
+	if err != nil || len(lt.Tags) != 1 || aws.ToString(lt.Tags[0].Key) != "A" {
+		t.Fatal(lt, err)
+	}
+	// Roles keep case-insensitive keys: test_iam_roles.snapshot.json,
+	// TestRoleTags::test_role_tag_errors (create-role-duplicate-tags-different-case)
+	_, err = c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r3"), AssumeRolePolicyDocument: aws.String(trust), Tags: cased})
+	wantErr(t, err, "InvalidInput", 400, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+}
