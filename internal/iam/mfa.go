@@ -149,6 +149,9 @@ func otpauthURI(label, secret string) string {
 // CreateVirtualMFADevice creates an unassigned virtual MFA device. Its seed
 // is returned only here, as base32 text and as a QR code.
 func (s *Service) CreateVirtualMFADevice(ctx context.Context, in *iamwire.CreateVirtualMFADeviceInput) (*iamwire.CreateVirtualMFADeviceOutput, error) {
+	if err := checkPath(in.Path); err != nil {
+		return nil, err
+	}
 	if s.sealer == nil {
 		return nil, errors.New("iam: no sealer configured for MFA seeds")
 	}
@@ -398,6 +401,11 @@ func (s *Service) ListVirtualMFADevices(ctx context.Context, in *iamwire.ListVir
 		}
 		return out, true, nil
 	})
+	if ae, ok := apierr.As(err); ok && ae.Message == "Invalid Marker." {
+		// Recorded for ListVirtualMFADevices as a ValidationError (the
+		// other listings' code for a bad marker is not on record).
+		return nil, apierr.ValidationError("Invalid Marker.")
+	}
 	if err != nil {
 		return nil, err
 	}

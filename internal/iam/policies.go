@@ -281,6 +281,9 @@ func (s *Service) DeletePolicy(ctx context.Context, in *iamwire.DeletePolicyInpu
 
 // ListPolicies lists AWS and/or customer managed policies.
 func (s *Service) ListPolicies(ctx context.Context, in *iamwire.ListPoliciesInput) (*iamwire.ListPoliciesOutput, error) {
+	if err := checkPolicyPathPrefix(in.PathPrefix); err != nil {
+		return nil, err
+	}
 	scope := deref(in.Scope, "All")
 	prefix := deref(in.PathPrefix, "/")
 	onlyAttached := deref(in.OnlyAttached, false)

@@ -103,6 +103,9 @@ func (s *Service) updateRole(ctx context.Context, name string, f func(r *roleRec
 
 // CreateRole creates a role with a trust policy.
 func (s *Service) CreateRole(ctx context.Context, in *iamwire.CreateRoleInput) (*iamwire.CreateRoleOutput, error) {
+	if err := checkPath(in.Path); err != nil {
+		return nil, err
+	}
 	if err := s.checkTrustDocument(ctx, in.AssumeRolePolicyDocument); err != nil {
 		return nil, err
 	}

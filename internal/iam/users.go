@@ -68,6 +68,9 @@ func (s *Service) viewUser(ctx context.Context, name string) (*userRecord, error
 
 // CreateUser creates a user.
 func (s *Service) CreateUser(ctx context.Context, in *iamwire.CreateUserInput) (*iamwire.CreateUserOutput, error) {
+	if err := checkPath(in.Path); err != nil {
+		return nil, err
+	}
 	path := deref(in.Path, "/")
 	tags, err := newTags(in.Tags)
 	if err != nil {

@@ -359,3 +359,38 @@ func TestSnapshotParityErrors(t *testing.T) {
 	_, err = c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r3"), AssumeRolePolicyDocument: aws.String(trust), Tags: cased})
 	wantErr(t, err, "InvalidInput", 400, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
 }
+
+// Checks AWS makes in the service, after the model's.
+func TestSnapshotParityServiceChecks(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	c := h.iam()
+	invalidPath := "The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters."
+
+	// test_iam_mfa.snapshot.json, TestVirtualMfaDevice::test_virtual_mfa_device_errors
+	// (create-invalid-path-no-leading-slash-error, create-invalid-path-no-trailing-slash-error)
+	for _, p := range []string{"invalid-path/", "/invalid-path"} {
+		_, err := c.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("mfa-x"), Path: aws.String(p)})
+		wantErr(t, err, "ValidationError", 400, invalidPath)
+	}
+	// TestVirtualMfaDevice::test_virtual_mfa_device_lifecycle[/test//double/]
+	if _, err := c.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("mfa-d"), Path: aws.String("/test//double/")}); err != nil {
+		t.Fatal(err)
+	}
+	// The same words for CreateUser and CreateRole (reported from AWS in
+	// ministryofjustice/cloud-platform-environments#1726 and
+	// serverless/serverless#3802; not in the snapshots).
+	_, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("u"), Path: aws.String("test/")})
+	wantErr(t, err, "ValidationError", 400, invalidPath)
+	_, err = c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r"), Path: aws.String("/root"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)})
+	wantErr(t, err, "ValidationError", 400, invalidPath)
+	// ListPolicies --path-prefix '/foo' (aws/aws-sdk#36).
+	_, err = c.ListPolicies(ctx, &iam.ListPoliciesInput{PathPrefix: aws.String("/foo")})
+	wantErr(t, err, "ValidationError", 400, "The specified value for pathPrefix is invalid. It must begin with the / character and contain only alphanumeric characters and/or / characters.")
+
+	// test_iam_mfa.snapshot.json, TestVirtualMfaDevice::test_list_virtual_mfa_devices
+	// (list-invalid-marker-error)
+	_, err = c.ListVirtualMFADevices(ctx, &iam.ListVirtualMFADevicesInput{Marker: aws.String("invalid-marker-value")})
+	wantErr(t, err, "ValidationError", 400, "Invalid Marker.")
+}

@@ -105,7 +105,7 @@ func TestUserValidation(t *testing.T) {
 		{"empty name", &iam.CreateUserInput{UserName: aws.String("")}, "ValidationError",
 			`2 validation errors detected: Value at 'userName' failed to satisfy constraint: Member must have length greater than or equal to 1; Value at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]+`},
 		{"path without slashes", &iam.CreateUserInput{UserName: aws.String("u"), Path: aws.String("abc")}, "ValidationError",
-			`1 validation error detected: Value at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)`},
+			"The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters."},
 		{"path too long", &iam.CreateUserInput{UserName: aws.String("u"), Path: aws.String("/" + strings.Repeat("p", 511) + "/")}, "ValidationError",
 			"1 validation error detected: Value at 'path' failed to satisfy constraint: Member must have length less than or equal to 512"},
 		{"boundary too short", &iam.CreateUserInput{UserName: aws.String("u"), PermissionsBoundary: aws.String("arn:short")}, "ValidationError",

@@ -336,6 +336,25 @@ func (g *gen) emit(pkg string, ops []string, m model) {
 		}
 		g.p("var %s = &wire.StringShape{%s}", varName("str", n), strings.Join(parts, ", "))
 	}
+	unpatterned := map[string]bool{}
+	for m := range servicePatternMembers {
+		st, mem, _ := strings.Cut(m, ".")
+		if sh := g.shapes[st]; sh != nil && g.inputs[st] {
+			unpatterned[sh.Members[mem].Shape] = true
+		}
+	}
+	for _, n := range sorted(unpatterned) {
+		s := g.shapes[n]
+		var parts []string
+		if s.Min != nil {
+			parts = append(parts, fmt.Sprintf("Min: %d, HasMin: true", int(*s.Min)))
+		}
+		if s.Max != nil {
+			parts = append(parts, fmt.Sprintf("Max: %d", int(*s.Max)))
+		}
+		g.p("// %s is %s without its pattern, which the service checks.", varName("str", n)+"Unpatterned", n)
+		g.p("var %s = &wire.StringShape{%s}", varName("str", n)+"Unpatterned", strings.Join(parts, ", "))
+	}
 	for _, n := range sorted(g.ints) {
 		s := g.shapes[n]
 		var parts []string
@@ -441,6 +460,20 @@ func (g *gen) emit(pkg string, ops []string, m model) {
 	}
 }
 
+// servicePatternMembers lists input members whose pattern AWS checks in
+// the service rather than in the model's validation, answering with its
+// own message (the handler checks them): "The specified value for path is
+// invalid. It must begin and end with / ..." (recorded for
+// CreateVirtualMFADevice; reported for CreateUser and CreateRole) and "The
+// specified value for pathPrefix is invalid. ..." (reported for
+// ListPolicies). Their length is still checked here.
+var servicePatternMembers = map[string]bool{
+	"CreateUserRequest.Path":             true,
+	"CreateRoleRequest.Path":             true,
+	"CreateVirtualMFADeviceRequest.Path": true,
+	"ListPoliciesRequest.PathPrefix":     true,
+}
+
 // listMemberNotNull lists the list shapes whose member constraints, as AWS
 // names them in a list summary, include "Member must not be null". The
 // botocore model does not say which: AWS names it for tag keys (UntagRole,
@@ -500,10 +533,14 @@ func (g *gen) emitDecode(n string, s *shape, tn string) {
 		f := "v." + exported(mem)
 		switch t.Type {
 		case "string":
+			sv := g.strVar(ms)
+			if servicePatternMembers[n+"."+mem] {
+				sv = varName("str", ms) + "Unpatterned"
+			}
 			if req {
-				g.p("%s = d.String(%s, %s, %s)", f, key, path, g.strVar(ms))
+				g.p("%s = d.String(%s, %s, %s)", f, key, path, sv)
 			} else {
-				g.p("%s = d.OptString(%s, %s, %s)", f, key, path, g.strVar(ms))
+				g.p("%s = d.OptString(%s, %s, %s)", f, key, path, sv)
 			}
 		case "integer", "long":
 			if req {

@@ -272,6 +272,12 @@ var strTagValueType = &wire.StringShape{Min: 0, HasMin: true, Max: 256, Pattern:
 var strThumbprintType = &wire.StringShape{Min: 40, HasMin: true, Max: 40}
 var strUserNameType = &wire.StringShape{Min: 1, HasMin: true, Max: 64, Pattern: regexp.MustCompile("^(?:[\\w+=,.@-]+)$"), PatternSrc: "[\\w+=,.@-]+"}
 var strVirtualMFADeviceName = &wire.StringShape{Min: 1, HasMin: true, Pattern: regexp.MustCompile("^(?:[\\w+=,.@-]+)$"), PatternSrc: "[\\w+=,.@-]+"}
+
+// strPathTypeUnpatterned is pathType without its pattern, which the service checks.
+var strPathTypeUnpatterned = &wire.StringShape{Min: 1, HasMin: true, Max: 512}
+
+// strPolicyPathTypeUnpatterned is policyPathType without its pattern, which the service checks.
+var strPolicyPathTypeUnpatterned = &wire.StringShape{Min: 1, HasMin: true, Max: 512}
 var intCredentialAgeDays = &wire.IntShape{Min: 1, HasMin: true, Max: 36600, HasMax: true}
 var intMaxItemsType = &wire.IntShape{Min: 1, HasMin: true, Max: 1000, HasMax: true}
 var intMaxPasswordAgeType = &wire.IntShape{Min: 1, HasMin: true, Max: 1095, HasMax: true}
@@ -902,7 +908,7 @@ func (v *CreateRoleInput) decode(d *wire.Decoder, prefix, path string) {
 		sep = "."
 	}
 	_ = sep
-	v.Path = d.OptString(prefix+"Path", path+sep+"path", strPathType)
+	v.Path = d.OptString(prefix+"Path", path+sep+"path", strPathTypeUnpatterned)
 	v.RoleName = d.String(prefix+"RoleName", path+sep+"roleName", strRoleNameType)
 	v.AssumeRolePolicyDocument = d.String(prefix+"AssumeRolePolicyDocument", path+sep+"assumeRolePolicyDocument", strPolicyDocumentType)
 	v.Description = d.OptString(prefix+"Description", path+sep+"description", strRoleDescriptionType)
@@ -1063,7 +1069,7 @@ func (v *CreateUserInput) decode(d *wire.Decoder, prefix, path string) {
 		sep = "."
 	}
 	_ = sep
-	v.Path = d.OptString(prefix+"Path", path+sep+"path", strPathType)
+	v.Path = d.OptString(prefix+"Path", path+sep+"path", strPathTypeUnpatterned)
 	v.UserName = d.String(prefix+"UserName", path+sep+"userName", strUserNameType)
 	v.PermissionsBoundary = d.OptString(prefix+"PermissionsBoundary", path+sep+"permissionsBoundary", strArnType)
 	if n, ok := d.ListLen(prefix+"Tags", path+sep+"tags", false, listTagListType); ok {
@@ -1102,7 +1108,7 @@ func (v *CreateVirtualMFADeviceInput) decode(d *wire.Decoder, prefix, path strin
 		sep = "."
 	}
 	_ = sep
-	v.Path = d.OptString(prefix+"Path", path+sep+"path", strPathType)
+	v.Path = d.OptString(prefix+"Path", path+sep+"path", strPathTypeUnpatterned)
 	v.VirtualMFADeviceName = d.String(prefix+"VirtualMFADeviceName", path+sep+"virtualMFADeviceName", strVirtualMFADeviceName)
 	if n, ok := d.ListLen(prefix+"Tags", path+sep+"tags", false, listTagListType); ok {
 		v.Tags = make([]Tag, n)
@@ -4279,7 +4285,7 @@ func (v *ListPoliciesInput) decode(d *wire.Decoder, prefix, path string) {
 	_ = sep
 	v.Scope = d.OptString(prefix+"Scope", path+sep+"scope", strPolicyScopeType)
 	v.OnlyAttached = d.OptBool(prefix+"OnlyAttached", path+sep+"onlyAttached")
-	v.PathPrefix = d.OptString(prefix+"PathPrefix", path+sep+"pathPrefix", strPolicyPathType)
+	v.PathPrefix = d.OptString(prefix+"PathPrefix", path+sep+"pathPrefix", strPolicyPathTypeUnpatterned)
 	v.PolicyUsageFilter = d.OptString(prefix+"PolicyUsageFilter", path+sep+"policyUsageFilter", strPolicyUsageType)
 	v.Marker = d.OptString(prefix+"Marker", path+sep+"marker", strMarkerType)
 	v.MaxItems = d.OptInt(prefix+"MaxItems", path+sep+"maxItems", intMaxItemsType)
