@@ -272,7 +272,9 @@ func (s *Server) writeError(w http.ResponseWriter, ns, reqID string, e *apierr.E
 	x.Raw(`"><Error>`)
 	x.String("Type", e.Type())
 	x.String("Code", e.Code)
-	x.String("Message", e.Message)
+	if e.Message != "" { // AWS leaves the element out of message-less errors (ReportNotPresent)
+		x.String("Message", e.Message)
+	}
 	x.Raw("</Error>")
 	x.String("RequestId", reqID)
 	x.Raw("</ErrorResponse>\n")

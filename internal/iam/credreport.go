@@ -93,7 +93,8 @@ func (s *Service) GetCredentialReport(ctx context.Context, _ *iamwire.GetCredent
 		return nil, err
 	}
 	if r == nil {
-		return nil, apierr.New("ReportNotPresent", http.StatusGone, "Credential report not present")
+		// AWS's answer has no message at all.
+		return nil, apierr.New("ReportNotPresent", http.StatusGone, "")
 	}
 	if s.now().Sub(r.Generated) >= reportLifetime {
 		return nil, apierr.New("ReportExpired", http.StatusGone, "The credential report has expired. Use GenerateCredentialReport to generate a new one.")
