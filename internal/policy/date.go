@@ -68,13 +68,20 @@ func parseRequestDate(s string) (instant, bool) {
 	return instant{sec: int64(w), nsec: int64(f)}, true
 }
 
-// parseISODate accepts YYYY[-MM[-DD]][Thh[:mm[:ss[.fff]]][Z|±hh[:mm]]],
+// parseISODate accepts [-]YYYY[-MM[-DD]][Thh[:mm[:ss[.fff]]][Z|±hh[:mm]]],
 // with 'T' in either case. Missing parts default to the start of the
 // period; no zone means UTC.
 func parseISODate(s string) (instant, bool) {
 	date, tm, hasT := strings.Cut(s, "T")
 	if !hasT {
 		date, tm, hasT = strings.Cut(s, "t")
+	}
+	// The year may be negative: AWS accepts "-292275054" (LocalStack's
+	// AWS-recorded test_iam_policies snapshot,
+	// test_create_policy_valid_document[valid-37]).
+	negative := strings.HasPrefix(date, "-")
+	if negative {
+		date = date[1:]
 	}
 	var partsBuf [3]string
 	parts, ok := splitN(date, '-', partsBuf[:0])
@@ -84,6 +91,9 @@ func parseISODate(s string) (instant, bool) {
 	year, ok := num(parts[0], 1, 9)
 	if !ok {
 		return instant{}, false
+	}
+	if negative {
+		year = -year
 	}
 	month, day := int64(1), int64(1)
 	if len(parts) > 1 {

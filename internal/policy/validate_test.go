@@ -79,7 +79,6 @@ var parseCases = []parseCase{
 	{"notaction without vendor", stmt(`{"Effect":"Allow","NotAction":"invalid","Resource":"*"}`), Identity, Options{}, msgNoVendor},
 	{"action two colons", stmt(`{"Effect":"Allow","Action":"s3:List:Bucket","Resource":"*"}`), Identity, Options{}, msgOneColon},
 	{"bad vendor", stmt(`{"Effect":"Allow","Action":"a a:GetObject","Resource":"*"}`), Identity, Options{}, "Vendor a a is not valid"},
-	{"condition key without vendor", stmt(`{"Effect":"Allow","Action":"s3:a","Resource":"*","Condition":{"StringEquals":{"nokey":"x"}}}`), Identity, Options{}, msgNoVendor},
 	{"resource not arn", stmt(`{"Effect":"Allow","Action":"s3:a","Resource":"invalid resource"}`), Identity, Options{}, `Resource invalid resource must be in ARN format or "*".`},
 	{"resource empty", stmt(`{"Effect":"Allow","Action":"s3:a","Resource":""}`), Identity, Options{}, `Resource  must be in ARN format or "*".`},
 	{"resource ecr uri", stmt(`{"Effect":"Allow","Action":"ecr:*","Resource":"174313347505.dkr.ecr.us-west-2.amazonaws.com/x"}`), Identity, Options{}, `Resource 174313347505.dkr.ecr.us-west-2.amazonaws.com/x must be in ARN format or "*".`},
@@ -122,11 +121,49 @@ var parseCases = []parseCase{
 	{"sid before actions", stmt(`[{"Sid":"A","Effect":"Allow","Resource":"*"},{"Sid":"A","Effect":"Allow","Action":"s3:a","Resource":"*"}]`), Identity, Options{}, msgSidUnique},
 	{"actions before resource format", stmt(`{"Effect":"Allow","Resource":"bad"}`), Identity, Options{}, msgNoActions},
 	{"resource format before action prefix", stmt(`{"Effect":"Allow","Action":"bad","Resource":"bad"}`), Identity, Options{}, `Resource bad must be in ARN format or "*".`},
-	{"action prefix before resources present", stmt(`{"Effect":"Allow","Action":"bad"}`), Identity, Options{}, msgNoVendor},
+	// LocalStack test_iam_policies.snapshot.json, test_create_policy_invalid_document[invalid-29]
+	{"resources present before action prefix", stmt(`{"Effect":"Allow","Action":"invalid"}`), Identity, Options{}, "Policy statement must contain resources."},
+	{"resources present before action prefix, session", stmt(`{"Effect":"Allow","Action":"invalid"}`), Session, Options{}, "Policy statement must contain resources."},
+	{"action prefix after resources present", stmt(`[{"Effect":"Allow","Action":"invalid","Resource":"*"},{"Effect":"Allow","Action":"s3:a","Resource":"*"}]`), Identity, Options{}, msgNoVendor},
 	{"first resource error wins", stmt(`[{"Effect":"Allow","Action":"s3:a","Resource":["arn:aws:s3:us-east-1::b","bad"]}]`), Identity, Options{}, "Resource arn:aws:s3:us-east-1::b can not contain region information."},
 	{"resource error before legacy of later resource skipped", stmt(`{"Effect":"Allow","Action":"s3:a","Resource":["bad","arn:aws:ec2::a"]}`), Identity, Options{}, `Resource bad must be in ARN format or "*".`},
 	{"principal before legacy", stmt(`{"Effect":"allow","Action":"s3:a","Principal":{"AWS":"*"}}`), Identity, Options{}, msgPrincipalForbidden},
 	{"trust resource before principal", stmt(`{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}`), Trust, Options{}, msgTrustResource},
+
+	// --- messages and acceptances as recorded from AWS in LocalStack's
+	// AWS-validated snapshots (tests/aws/services/iam/*.snapshot.json) ---
+	// test_iam_policies.snapshot.json, test_create_policy_invalid_document[invalid-21]
+	{"ls partition of non-arn value", stmt(`{"Effect":"Allow","NotAction":"s3s:ListBucket","Resource":"a:bsdfdsafsad"}`), Identity, Options{RequireVersion2012: true}, `Partition "bsdfdsafsad" is not valid for resource "arn:bsdfdsafsad:*:*:*:*".`},
+	// test_iam_policies.snapshot.json, test_create_policy_invalid_document[invalid-22]
+	{"ls partition of non-arn value, three parts", stmt(`{"Effect":"Allow","NotAction":"s3s:ListBucket","Resource":"a:b:cadfsdf"}`), Identity, Options{RequireVersion2012: true}, `Partition "b" is not valid for resource "arn:b:cadfsdf:*:*:*".`},
+	// test_iam_policies.snapshot.json, test_create_policy_invalid_document[invalid-23]
+	{"ls partition of non-arn value, eight parts", stmt(`{"Effect":"Allow","NotAction":"s3s:ListBucket","Resource":"a:b:c:d:e:f:g:h"}`), Identity, Options{RequireVersion2012: true}, `Partition "b" is not valid for resource "arn:b:c:d:e:f:g:h".`},
+	// test_iam_policies.snapshot.json, test_create_policy_invalid_document[invalid-24]
+	{"ls partition of arn without arn prefix", stmt(`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"aws:s3:::example_bucket"}`), Identity, Options{RequireVersion2012: true}, `Partition "s3" is not valid for resource "arn:s3:::example_bucket:*".`},
+	// test_iam_policies.snapshot.json, test_create_policy_invalid_document[invalid-29]
+	{"ls bad action and no resource", stmt(`{"Effect":"Allow","Action":"invalid"}`), Identity, Options{RequireVersion2012: true}, "Policy statement must contain resources."},
+	// test_iam_policies.snapshot.json, test_create_policy_invalid_document[invalid-35]
+	{"ls iam resource path", stmt(`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:iam:::example_bucket"}`), Identity, Options{RequireVersion2012: true}, `IAM resource path must either be "*", root, or start with user/, federated-user/, role/, group/, instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, access-report/.`},
+	// test_iam_roles.snapshot.json, TestRoleLifecycle::test_update_assume_role_policy_errors (resource-field-error)
+	{"ls trust policy with resource", stmt(`[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole","Resource":"arn:aws:s3:::example_bucket"}]`), Trust, Options{}, "Has prohibited field Resource"},
+	// By analogy with the row above (not recorded): no period either.
+	{"trust policy with notresource", stmt(`[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole","NotResource":"*"}]`), Trust, Options{}, "Has prohibited field NotResource"},
+	// test_iam_policies.snapshot.json, test_create_policy_valid_document[valid-18]
+	{"ls valid condition key without vendor, empty list", stmt(`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::example_bucket","Condition":{"DateGreaterThan":{"a":[]}}}`), Identity, Options{RequireVersion2012: true}, ""},
+	// test_iam_policies.snapshot.json, test_create_policy_valid_document[valid-32]
+	{"ls valid condition key without vendor", stmt(`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::example_bucket","Condition":{"StringEqualsIfExists":{"a":"asf"}}}`), Identity, Options{RequireVersion2012: true}, ""},
+	// test_iam_policies.snapshot.json, test_create_policy_valid_document[valid-33]
+	{"ls valid condition key without vendor, set operator", stmt(`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::example_bucket","Condition":{"ForAnyValue:StringEqualsIfExists":{"a":"asf"}}}`), Identity, Options{RequireVersion2012: true}, ""},
+	// test_iam_policies.snapshot.json, test_create_policy_valid_document[valid-36]
+	{"ls valid condition key without vendor, date", stmt(`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::example_bucket","Condition":{"DateLessThanEquals":{"a":"2016-12-13t2:00:00.593194+23"}}}`), Identity, Options{RequireVersion2012: true}, ""},
+	// test_iam_policies.snapshot.json, test_create_policy_valid_document[valid-37]
+	{"ls valid negative year", stmt(`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::example_bucket","Condition":{"DateLessThan":{"a":"-292275054"}}}`), Identity, Options{RequireVersion2012: true}, ""},
+	// test_iam_policies.snapshot.json, test_create_policy_valid_document[valid-50]
+	{"ls valid s3 access point with region", stmt(`[{"Sid":"","Effect":"Allow","Action":["s3:*"],"Resource":["arn:aws:s3:us-west-2:123456789012:accesspoint/my-access-point","arn:aws:s3:us-west-2:123456789012:accesspoint/my-access-point/object/*"]}]`), Identity, Options{RequireVersion2012: true}, ""},
+	// test_iam_policies.snapshot.json, test_create_policy_invalid_document[invalid-56]: a bucket still may not carry a region.
+	{"ls s3 bucket with region", stmt(`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:us-east-1::example_bucket"}`), Identity, Options{RequireVersion2012: true}, "Resource arn:aws:s3:us-east-1::example_bucket can not contain region information."},
+	// The "root" the message above names is accepted as an IAM resource path.
+	{"valid iam root resource", stmt(`{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::123456789012:root"}`), Identity, Options{}, ""},
 
 	// --- accepted documents ---
 	{"valid minimal", stmt(okStmt), Identity, Options{}, ""},

@@ -37,7 +37,7 @@ func TestRolesCRUD(t *testing.T) {
 	_, err = c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("test-role"), AssumeRolePolicyDocument: aws.String(trustAccount)})
 	wantErr(t, err, "EntityAlreadyExists", 409, "Role with name test-role already exists.")
 	_, err = c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r2"), AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Resource":"*"}]}`)})
-	wantErr(t, err, "MalformedPolicyDocument", 400, "Has prohibited field Resource.")
+	wantErr(t, err, "MalformedPolicyDocument", 400, "Has prohibited field Resource")
 	_, err = c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r2"), AssumeRolePolicyDocument: aws.String(`nope`)})
 	wantErr(t, err, "MalformedPolicyDocument", 400, "This policy contains invalid Json")
 	_, err = c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r2"), AssumeRolePolicyDocument: aws.String(trustUser("ghost"))})
