@@ -196,6 +196,11 @@ func TestConsoleUserGuideSequence(t *testing.T) {
 func TestAccountPasswordPolicy(t *testing.T) {
 	h := newHarness(t)
 	c := h.iam()
+	// Get and Delete word a missing policy differently: AWS's answers as
+	// recorded in localstack/localstack's AWS-validated
+	// test_iam_account_password_policy.snapshot.json (2026-02-13); the Get
+	// text also in aws/aws-cli#7265. The default-policy messages below are
+	// from boto3 and AWS CLI transcripts.
 	_, err := c.GetAccountPasswordPolicy(ctx, &iam.GetAccountPasswordPolicyInput{})
 	wantErr(t, err, "NoSuchEntity", 404, "The Password Policy with domain name "+testAccount+" cannot be found.")
 	_, err = c.DeleteAccountPasswordPolicy(ctx, &iam.DeleteAccountPasswordPolicyInput{})

@@ -60,52 +60,6 @@ func TestLoginProfileMessages(t *testing.T) {
 	wantErr(t, err, "NoSuchEntity", 404, "Login Profile for User Alice cannot be found.")
 }
 
-func TestPasswordPolicyMessages(t *testing.T) {
-	h := newHarness(t)
-	c := h.iam()
-
-	// localstack/localstack tests/aws/services/iam/test_iam_account_password_policy.snapshot.json
-	// (recorded from AWS 2026-02-13): Get and Delete word the missing
-	// policy differently. aws/aws-cli#7265 quotes the Get text; AWS's
-	// own DeleteAccountPasswordPolicy example (Tools for PowerShell) the
-	// Delete one.
-	_, err := c.GetAccountPasswordPolicy(ctx, &iam.GetAccountPasswordPolicyInput{})
-	wantErr(t, err, "NoSuchEntity", 404, "The Password Policy with domain name "+testAccount+" cannot be found.")
-	_, err = c.DeleteAccountPasswordPolicy(ctx, &iam.DeleteAccountPasswordPolicyInput{})
-	wantErr(t, err, "NoSuchEntity", 404, "The account policy with name PasswordPolicy cannot be found.")
-
-	if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("Bob")}); err != nil {
-		t.Fatal(err)
-	}
-	// Without an account policy AWS's default applies. A boto3 script's
-	// transcript: an 8-character password of lower-case letters and digits
-	// ("Password should meet 1 more of the following requirements: ...").
-	_, err = c.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("Bob"), Password: aws.String("abcde123")})
-	wantErr(t, err, "PasswordPolicyViolation", 400, "Password should meet 1 more of the following requirements: Password should have at least one uppercase letter, Password should have at least one symbol")
-	// An AWS CLI transcript: "Password should have a minimum length of 8".
-	_, err = c.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("Bob"), Password: aws.String("Ab1!x")})
-	wantErr(t, err, "PasswordPolicyViolation", 400, "Password should have a minimum length of 8")
-
-	// The default policy as GetAccountPasswordPolicy shows it after an
-	// empty update (same snapshot, password-policy-defaults): no HardExpiry,
-	// MaxPasswordAge or PasswordReusePrevention.
-	if _, err := c.UpdateAccountPasswordPolicy(ctx, &iam.UpdateAccountPasswordPolicyInput{}); err != nil {
-		t.Fatal(err)
-	}
-	p, err := c.GetAccountPasswordPolicy(ctx, &iam.GetAccountPasswordPolicyInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if pp := p.PasswordPolicy; *pp.MinimumPasswordLength != 6 || pp.ExpirePasswords || pp.HardExpiry != nil || pp.MaxPasswordAge != nil || pp.PasswordReusePrevention != nil {
-		t.Fatalf("default policy %+v", pp)
-	}
-	if _, err := c.DeleteAccountPasswordPolicy(ctx, &iam.DeleteAccountPasswordPolicyInput{}); err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.GetAccountPasswordPolicy(ctx, &iam.GetAccountPasswordPolicyInput{})
-	wantErr(t, err, "NoSuchEntity", 404, "The Password Policy with domain name "+testAccount+" cannot be found.")
-}
-
 func TestVirtualMFAMessages(t *testing.T) {
 	h, clock := newClockHarness(t)
 	c := h.iam()
