@@ -51,9 +51,10 @@ type mfaAssignment struct {
 const (
 	// maxMFADevicesPerUser is AWS's quota of MFA devices in use by a user.
 	maxMFADevicesPerUser = 8
-	// mfaSeedLen is the size of a virtual device's secret (160 bits, as
-	// RFC 4226 recommends); its base32 form has no padding.
-	mfaSeedLen = 20
+	// mfaSeedLen is the size of a virtual device's secret: 320 bits, whose
+	// base32 form is the 64 characters AWS's seeds have (as in the AWS
+	// CLI's CreateVirtualMFADevice test fixture), without padding.
+	mfaSeedLen = 40
 	// mfaIssuer names this service in authenticator apps.
 	mfaIssuer = "iamd"
 )

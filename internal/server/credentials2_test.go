@@ -365,10 +365,10 @@ func TestVirtualMFADevices(t *testing.T) {
 	}
 	dev := out.VirtualMFADevice
 	serial := "arn:aws:iam::" + testAccount + ":mfa/BobsPhone"
-	if *dev.SerialNumber != serial || len(dev.Base32StringSeed) != 32 || dev.User != nil || dev.EnableDate != nil || len(dev.Tags) != 1 {
+	if *dev.SerialNumber != serial || len(dev.Base32StringSeed) != 64 || dev.User != nil || dev.EnableDate != nil || len(dev.Tags) != 1 {
 		t.Fatalf("device %+v", dev)
 	}
-	if seed, err := base32.StdEncoding.DecodeString(string(dev.Base32StringSeed)); err != nil || len(seed) != 20 {
+	if seed, err := base32.StdEncoding.DecodeString(string(dev.Base32StringSeed)); err != nil || len(seed) != 40 {
 		t.Fatalf("seed %q: %v", dev.Base32StringSeed, err)
 	}
 	if ct := http.DetectContentType(dev.QRCodePNG); ct != "image/png" {
