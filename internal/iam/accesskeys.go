@@ -92,11 +92,10 @@ func (s *Service) CreateAccessKey(ctx context.Context, in *iamwire.CreateAccessK
 		if len(keys) >= maxAccessKeys {
 			return apierr.LimitExceeded("Cannot exceed quota for AccessKeysPerUser: %d", maxAccessKeys)
 		}
-		tail, err := ids.String(s.rand, ids.Base32, 16)
+		akid, err := ids.AccessKeyID(s.rand, "AKIA", s.account)
 		if err != nil {
 			return err
 		}
-		akid := "AKIA" + tail
 		secret, err := ids.String(s.rand, ids.Secret, 40)
 		if err != nil {
 			return err

@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/iamd/iamd/internal/ids"
 )
 
 func TestAccessKeysAuthenticate(t *testing.T) {
@@ -178,5 +180,37 @@ func TestRootSessionCapped(t *testing.T) {
 	info, err := h.sts().GetAccessKeyInfo(ctx, &sts.GetAccessKeyInfoInput{AccessKeyId: aws.String(rootKey)})
 	if err != nil || *info.Account != testAccount {
 		t.Fatal(info, err)
+	}
+}
+
+// TestAccessKeyIDsCarryTheAccount: key ids carry the account number as
+// AWS's do, so GetAccessKeyInfo names the account of any key id, even one
+// this service does not hold.
+func TestAccessKeyIDsCarryTheAccount(t *testing.T) {
+	h := newHarness(t)
+	c := h.iam()
+	if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("Bob")}); err != nil {
+		t.Fatal(err)
+	}
+	k, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("Bob")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := h.sts(*k.AccessKey.AccessKeyId, *k.AccessKey.SecretAccessKey).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{
+		*k.AccessKey.AccessKeyId:    testAccount,
+		*st.Credentials.AccessKeyId: testAccount,
+		"ASIAQNZGKIQY56JQ7WML":      "029608264753", // another account's key, as published with the decoding
+	} {
+		if got, ok := ids.AccountOfAccessKeyID(id); id != "ASIAQNZGKIQY56JQ7WML" && (!ok || got != testAccount) {
+			t.Errorf("%s carries account %q", id, got)
+		}
+		info, err := h.sts().GetAccessKeyInfo(ctx, &sts.GetAccessKeyInfoInput{AccessKeyId: aws.String(id)})
+		if err != nil || *info.Account != want {
+			t.Errorf("GetAccessKeyInfo(%s) = %v, %v; want %s", id, info, err, want)
+		}
 	}
 }

@@ -105,7 +105,7 @@ func open(ctx context.Context, cfg Config, st store.Store) (*Instance, error) {
 		inst.Root = RootCredentials{AccessKeyID: cfg.RootAccessKeyID, SecretAccessKey: cfg.RootSecretAccessKey}
 	} else {
 		inst.CredentialsFile = filepath.Join(cfg.DataDir, "root-credentials.json")
-		inst.Root, inst.FirstStart, err = loadOrCreateRoot(inst.CredentialsFile, cfg.Rand)
+		inst.Root, inst.FirstStart, err = loadOrCreateRoot(inst.CredentialsFile, account, cfg.Rand)
 		if err != nil {
 			return nil, err
 		}
@@ -218,7 +218,7 @@ func randomDigits(r io.Reader, n int) (string, error) {
 
 // loadOrCreateRoot reads the root credentials file, creating it (owner-only)
 // with fresh credentials if it does not exist.
-func loadOrCreateRoot(path string, r io.Reader) (RootCredentials, bool, error) {
+func loadOrCreateRoot(path, account string, r io.Reader) (RootCredentials, bool, error) {
 	var rc RootCredentials
 	data, err := os.ReadFile(path)
 	if err == nil {
@@ -230,10 +230,9 @@ func loadOrCreateRoot(path string, r io.Reader) (RootCredentials, bool, error) {
 	if !errors.Is(err, os.ErrNotExist) {
 		return rc, false, err
 	}
-	if rc.AccessKeyID, err = ids.String(r, ids.Base32, 16); err != nil {
+	if rc.AccessKeyID, err = ids.AccessKeyID(r, "AKIA", account); err != nil {
 		return rc, false, err
 	}
-	rc.AccessKeyID = "AKIA" + rc.AccessKeyID
 	if rc.SecretAccessKey, err = ids.String(r, ids.Secret, 40); err != nil {
 		return rc, false, err
 	}

@@ -130,11 +130,10 @@ func (s *Service) GetSessionToken(ctx context.Context, in *stswire.GetSessionTok
 
 // issue fills the session's key and secret and seals it.
 func (s *Service) issue(sess *Session) (*stswire.Credentials, error) {
-	tail, err := ids.String(s.cfg.Rand, ids.Base32, 16)
-	if err != nil {
+	var err error
+	if sess.AccessKeyID, err = ids.AccessKeyID(s.cfg.Rand, "ASIA", s.cfg.AccountID); err != nil {
 		return nil, err
 	}
-	sess.AccessKeyID = "ASIA" + tail
 	if sess.Secret, err = ids.String(s.cfg.Rand, ids.Secret, 40); err != nil {
 		return nil, err
 	}
@@ -153,6 +152,11 @@ func (s *Service) GetAccessKeyInfo(ctx context.Context, in *stswire.GetAccessKey
 		if account, err = s.cfg.KeyOwner(ctx, in.AccessKeyId); err != nil {
 			return nil, err
 		}
+	}
+	if account == "" {
+		// Like AWS, read the account out of the key id itself: keys this
+		// service does not hold still name their account.
+		account, _ = ids.AccountOfAccessKeyID(in.AccessKeyId)
 	}
 	if account == "" {
 		return nil, apierr.New("InvalidParameterValue", 400, "The access key %s is not known to this service.", in.AccessKeyId)
