@@ -24,7 +24,7 @@ type Policy struct {
 	Name           string
 	Path           string
 	ARN            string
-	ID             string // stable, derived from the ARN (ANPA + 17 characters)
+	ID             string // AWS's PolicyId (ANPA + 17 characters); see README.md
 	DefaultVersion string
 	Created        time.Time
 	Updated        time.Time
@@ -42,6 +42,7 @@ type Catalogue struct {
 
 type entry struct {
 	Path             string          `json:"Path"`
+	PolicyID         string          `json:"PolicyId"`
 	DefaultVersionID string          `json:"DefaultVersionId"`
 	CreateDate       time.Time       `json:"CreateDate"`
 	UpdateDate       time.Time       `json:"UpdateDate"`
@@ -64,8 +65,15 @@ func Load() (*Catalogue, error) {
 			return nil, fmt.Errorf("managed: %s: %w", name, err)
 		}
 		arn := "arn:aws:iam::aws:policy" + e.Path + name
+		id := e.PolicyID
+		if id == "" {
+			id = derivedID(arn)
+		}
+		if other := c.byID[id]; other != nil {
+			return nil, fmt.Errorf("managed: %s and %s share the id %s", other.Name, name, id)
+		}
 		p := &Policy{
-			Name: name, Path: e.Path, ARN: arn, ID: derivedID(arn),
+			Name: name, Path: e.Path, ARN: arn, ID: id,
 			DefaultVersion: e.DefaultVersionID, Created: e.CreateDate.UTC(), Updated: e.UpdateDate.UTC(),
 			Document: string(doc),
 		}
@@ -77,7 +85,9 @@ func Load() (*Catalogue, error) {
 	return c, nil
 }
 
-// derivedID gives an AWS managed policy a stable unique id.
+// derivedID gives an AWS managed policy whose real PolicyId is not known
+// (no "PolicyId" in its catalogue entry; README.md lists them) a stable
+// stand-in id of the same shape.
 func derivedID(arn string) string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	sum := sha256.Sum256([]byte(arn))
