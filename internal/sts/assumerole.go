@@ -99,16 +99,19 @@ func (s *Service) AssumeRole(ctx context.Context, in *stswire.AssumeRoleInput) (
 		mfa, mfaTime = true, now
 	}
 	keys["aws:MultiFactorAuthPresent"] = []string{boolString(mfa)}
+	// Tag keys are case-insensitive: a key may be given once, in any case,
+	// and transitive keys name their tags without regard to case. byLower
+	// maps each key in lower case to the key as the session keeps it.
 	tags := map[string]string{}
+	byLower := map[string]string{}
 	if len(in.Tags) > 0 {
 		var tagKeys []string
 		for _, t := range in.Tags {
 			lk := strings.ToLower(t.Key)
-			for k := range tags {
-				if strings.ToLower(k) == lk {
-					return nil, apierr.InvalidParameterValue("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
-				}
+			if _, dup := byLower[lk]; dup {
+				return nil, apierr.InvalidParameterValue("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
 			}
+			byLower[lk] = t.Key
 			tags[t.Key] = t.Value
 			tagKeys = append(tagKeys, t.Key)
 			keys["aws:RequestTag/"+t.Key] = []string{t.Value}
@@ -116,21 +119,28 @@ func (s *Service) AssumeRole(ctx context.Context, in *stswire.AssumeRoleInput) (
 		keys["aws:TagKeys"] = tagKeys
 	}
 	// Transitive tags of a chained session carry over (and stay
-	// transitive); they cannot be overridden.
+	// transitive); they cannot be overridden, in any case.
 	transitive := append([]string(nil), p.TransitiveTagKeys...)
+	isTransitive := map[string]bool{}
 	for _, k := range p.TransitiveTagKeys {
+		isTransitive[strings.ToLower(k)] = true
 		if v, ok := p.SessionTags[k]; ok {
-			if _, set := tags[k]; set {
+			if _, set := byLower[strings.ToLower(k)]; set {
 				return nil, apierr.InvalidParameterValue("One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session.")
 			}
+			byLower[strings.ToLower(k)] = k
 			tags[k] = v
 		}
 	}
 	for _, k := range in.TransitiveTagKeys {
-		if _, ok := tags[k]; !ok {
+		key, ok := byLower[strings.ToLower(k)]
+		if !ok {
 			return nil, apierr.InvalidParameterValue("The specified transitive tag key must be included in the requested tags.")
 		}
-		transitive = append(transitive, k)
+		if lk := strings.ToLower(key); !isTransitive[lk] {
+			isTransitive[lk] = true
+			transitive = append(transitive, key)
+		}
 	}
 	if len(in.TransitiveTagKeys) > 0 {
 		keys["sts:TransitiveTagKeys"] = append([]string(nil), in.TransitiveTagKeys...)
