@@ -53,6 +53,66 @@ func callerUserName(ctx context.Context, name *string) (string, error) {
 	return "", apierr.ValidationError("Must specify userName when calling with non-User credentials")
 }
 
+// keyHolder is whose access keys a call acts on: an IAM user, or the root
+// user, whose stored keys are kept like a user's under the account id.
+type keyHolder struct {
+	u    *userRecord // root: ID is the account id, Name is empty
+	root bool
+	lock string // rewritten under rev by key changes, serializing them
+	rev  int64
+}
+
+// lockValue is what rewriting the holder's lock key writes.
+func (h *keyHolder) lockValue() []byte {
+	if h.root {
+		return []byte("{}")
+	}
+	return mustJSON(h.u)
+}
+
+// userName is the holder's name as access key answers give it.
+func (h *keyHolder) userName() *string {
+	if h.root {
+		return nil
+	}
+	return ptr(h.u.Name)
+}
+
+// holderOf resolves an optional UserName to the keys to act on: the named
+// user's, or the caller's own (an IAM user's or root's), as AWS does
+// without UserName.
+func (s *Service) holderOf(ctx context.Context, name *string) (*keyHolder, error) {
+	if p := auth.PrincipalFrom(ctx); name == nil && p != nil && p.Kind == auth.Root && p.SessionToken == "" {
+		h := &keyHolder{u: &userRecord{ID: s.account}, root: true, lock: schema.RootKeys(s.account)}
+		kv, err := s.st.Get(ctx, h.lock)
+		if err == nil {
+			h.rev = kv.ModRevision
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		return h, nil
+	}
+	n, err := callerUserName(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	u, rev, err := s.getUser(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	return &keyHolder{u: u, lock: schema.User(s.account, u.Name), rev: rev}, nil
+}
+
+// configuredRootKey refuses changes to the root key iamd was started with:
+// it lives in IAMD_ROOT_ACCESS_KEY_ID or root-credentials.json, not in the
+// store.
+func (s *Service) configuredRootKey(h *keyHolder, akid string) error {
+	if h.root && akid == s.rootKey {
+		return apierr.InvalidInput("The access key %s is the root access key iamd was started with; change it where iamd reads it (IAMD_ROOT_ACCESS_KEY_ID or root-credentials.json in the data dir).", akid)
+	}
+	return nil
+}
+
 // listKeys returns a user's access keys in key-id order.
 func (s *Service) listKeys(ctx context.Context, userID string) ([]accessKeyRecord, error) {
 	kvs, _, err := s.st.Range(ctx, schema.OwnedPrefix(s.account, "user-key", userID), "", 0)
@@ -72,24 +132,25 @@ func (s *Service) listKeys(ctx context.Context, userID string) ([]accessKeyRecor
 
 // CreateAccessKey creates an access key; its secret is returned only here.
 func (s *Service) CreateAccessKey(ctx context.Context, in *iamwire.CreateAccessKeyInput) (*iamwire.CreateAccessKeyOutput, error) {
-	name, err := callerUserName(ctx, in.UserName)
-	if err != nil {
-		return nil, err
-	}
 	if s.sealer == nil {
 		return nil, errors.New("iam: no sealer configured for access key secrets")
 	}
 	var out *iamwire.CreateAccessKeyOutput
-	err = s.retry(ctx, func() error {
-		u, rev, err := s.getUser(ctx, name)
+	err := s.retry(ctx, func() error {
+		h, err := s.holderOf(ctx, in.UserName)
 		if err != nil {
 			return err
 		}
+		u := h.u
 		keys, err := s.listKeys(ctx, u.ID)
 		if err != nil {
 			return err
 		}
-		if len(keys) >= maxAccessKeys {
+		n := len(keys)
+		if h.root && s.rootKey != "" {
+			n++ // the configured root key is one of root's two
+		}
+		if n >= maxAccessKeys {
 			return apierr.LimitExceeded("Cannot exceed quota for AccessKeysPerUser: %d", maxAccessKeys)
 		}
 		akid, err := ids.AccessKeyID(s.rand, "AKIA", s.account)
@@ -105,13 +166,13 @@ func (s *Service) CreateAccessKey(ctx context.Context, in *iamwire.CreateAccessK
 			return err
 		}
 		k := accessKeyRecord{ID: akid, UserID: u.ID, Sealed: sealed, Status: "Active", Created: s.now().UTC().Truncate(time.Second)}
-		userKey := schema.User(s.account, u.Name)
-		// Rewriting the user record under its revision serializes key
-		// changes per user, so the quota holds under concurrency.
+		// Rewriting the holder's lock key (the user record) under its
+		// revision serializes key changes per holder, so the quota holds
+		// under concurrency.
 		_, err = s.st.Apply(ctx,
-			[]store.Cond{{Key: userKey, ModRevision: rev}, {Key: schema.AccessKeyIndex(akid)}},
+			[]store.Cond{{Key: h.lock, ModRevision: h.rev}, {Key: schema.AccessKeyIndex(akid)}},
 			[]store.Op{
-				{Key: userKey, Value: mustJSON(u)},
+				{Key: h.lock, Value: h.lockValue()},
 				{Key: schema.UserAccessKey(s.account, u.ID, akid), Value: mustJSON(k)},
 				{Key: schema.AccessKeyIndex(akid), Value: mustJSON(keyOwner{Account: s.account, UserID: u.ID})},
 			})
@@ -119,7 +180,7 @@ func (s *Service) CreateAccessKey(ctx context.Context, in *iamwire.CreateAccessK
 			return err
 		}
 		out = &iamwire.CreateAccessKeyOutput{AccessKey: iamwire.AccessKey{
-			UserName: u.Name, AccessKeyId: akid, Status: "Active", SecretAccessKey: secret, CreateDate: &k.Created,
+			UserName: deref(h.userName(), ""), AccessKeyId: akid, Status: "Active", SecretAccessKey: secret, CreateDate: &k.Created,
 		}}
 		return nil
 	})
@@ -141,24 +202,23 @@ func (s *Service) findKey(ctx context.Context, u *userRecord, akid string) (*acc
 
 // UpdateAccessKey activates or deactivates a key.
 func (s *Service) UpdateAccessKey(ctx context.Context, in *iamwire.UpdateAccessKeyInput) (*iamwire.UpdateAccessKeyOutput, error) {
-	name, err := callerUserName(ctx, in.UserName)
-	if err != nil {
-		return nil, err
-	}
 	if in.Status == "Expired" {
 		return nil, apierr.InvalidInput("Status Expired is not valid for access keys.")
 	}
-	err = s.retry(ctx, func() error {
-		u, _, err := s.getUser(ctx, name)
+	err := s.retry(ctx, func() error {
+		h, err := s.holderOf(ctx, in.UserName)
 		if err != nil {
 			return err
 		}
-		k, rev, err := s.findKey(ctx, u, in.AccessKeyId)
+		if err := s.configuredRootKey(h, in.AccessKeyId); err != nil {
+			return err
+		}
+		k, rev, err := s.findKey(ctx, h.u, in.AccessKeyId)
 		if err != nil {
 			return err
 		}
 		k.Status = in.Status
-		key := schema.UserAccessKey(s.account, u.ID, k.ID)
+		key := schema.UserAccessKey(s.account, h.u.ID, k.ID)
 		_, err = s.st.Apply(ctx, []store.Cond{{Key: key, ModRevision: rev}}, []store.Op{{Key: key, Value: mustJSON(k)}})
 		return err
 	})
@@ -170,19 +230,18 @@ func (s *Service) UpdateAccessKey(ctx context.Context, in *iamwire.UpdateAccessK
 
 // DeleteAccessKey deletes a key; it stops authenticating at once.
 func (s *Service) DeleteAccessKey(ctx context.Context, in *iamwire.DeleteAccessKeyInput) (*iamwire.DeleteAccessKeyOutput, error) {
-	name, err := callerUserName(ctx, in.UserName)
+	h, err := s.holderOf(ctx, in.UserName)
 	if err != nil {
 		return nil, err
 	}
-	u, _, err := s.getUser(ctx, name)
-	if err != nil {
+	if err := s.configuredRootKey(h, in.AccessKeyId); err != nil {
 		return nil, err
 	}
-	if _, _, err := s.findKey(ctx, u, in.AccessKeyId); err != nil {
+	if _, _, err := s.findKey(ctx, h.u, in.AccessKeyId); err != nil {
 		return nil, err
 	}
 	_, err = s.st.Apply(ctx, nil, []store.Op{
-		{Key: schema.UserAccessKey(s.account, u.ID, in.AccessKeyId), Delete: true},
+		{Key: schema.UserAccessKey(s.account, h.u.ID, in.AccessKeyId), Delete: true},
 		{Key: schema.AccessKeyIndex(in.AccessKeyId), Delete: true},
 	})
 	if err != nil {
@@ -193,21 +252,24 @@ func (s *Service) DeleteAccessKey(ctx context.Context, in *iamwire.DeleteAccessK
 
 // ListAccessKeys lists a user's keys (never their secrets).
 func (s *Service) ListAccessKeys(ctx context.Context, in *iamwire.ListAccessKeysInput) (*iamwire.ListAccessKeysOutput, error) {
-	name, err := callerUserName(ctx, in.UserName)
+	h, err := s.holderOf(ctx, in.UserName)
 	if err != nil {
 		return nil, err
 	}
-	u, _, err := s.getUser(ctx, name)
+	keys, err := s.listKeys(ctx, h.u.ID)
 	if err != nil {
 		return nil, err
 	}
-	keys, err := s.listKeys(ctx, u.ID)
-	if err != nil {
-		return nil, err
+	meta := make([]iamwire.AccessKeyMetadata, 0, len(keys)+1)
+	if h.root && s.rootKey != "" {
+		created, err := s.accountCreated(ctx)
+		if err != nil {
+			return nil, err
+		}
+		meta = append(meta, iamwire.AccessKeyMetadata{AccessKeyId: ptr(s.rootKey), Status: ptr("Active"), CreateDate: ptr(created)})
 	}
-	meta := make([]iamwire.AccessKeyMetadata, len(keys))
-	for i, k := range keys {
-		meta[i] = iamwire.AccessKeyMetadata{UserName: ptr(u.Name), AccessKeyId: ptr(k.ID), Status: ptr(k.Status), CreateDate: ptr(k.Created)}
+	for _, k := range keys {
+		meta = append(meta, iamwire.AccessKeyMetadata{UserName: h.userName(), AccessKeyId: ptr(k.ID), Status: ptr(k.Status), CreateDate: ptr(k.Created)})
 	}
 	items, truncated, marker, err := pageSlice(meta, in.Marker, in.MaxItems)
 	if err != nil {
@@ -224,6 +286,15 @@ func (s *Service) ownerOf(ctx context.Context, akid string) (*keyOwner, error) {
 		return nil, err
 	}
 	return &o, nil
+}
+
+// keyUser is the holder of a stored key: its user, or for root's keys a
+// record with the account id and no name; nil if the user is gone.
+func (s *Service) keyUser(ctx context.Context, o *keyOwner) (*userRecord, error) {
+	if o.UserID == s.account {
+		return &userRecord{ID: s.account}, nil
+	}
+	return s.userByID(ctx, o.UserID)
 }
 
 // userByID reads a user by its unique id.
@@ -247,7 +318,7 @@ func (s *Service) GetAccessKeyLastUsed(ctx context.Context, in *iamwire.GetAcces
 		}
 		return nil, apierr.AccessDenied("User: %s is not authorized to perform iam:GetAccessKeyLastUsed on resource: access key %s", caller, in.AccessKeyId)
 	}
-	u, err := s.userByID(ctx, o.UserID)
+	u, err := s.keyUser(ctx, o)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +333,11 @@ func (s *Service) GetAccessKeyLastUsed(ctx context.Context, in *iamwire.GetAcces
 	if k.LastUse != nil {
 		used = &iamwire.AccessKeyLastUsed{LastUsedDate: ptr(k.LastUse.Date), ServiceName: k.LastUse.Service, Region: k.LastUse.Region}
 	}
-	return &iamwire.GetAccessKeyLastUsedOutput{UserName: ptr(u.Name), AccessKeyLastUsed: used}, nil
+	var name *string
+	if u.Name != "" {
+		name = ptr(u.Name)
+	}
+	return &iamwire.GetAccessKeyLastUsedOutput{UserName: name, AccessKeyLastUsed: used}, nil
 }
 
 // lastUseGranularity bounds how often a key's last use is written: at most

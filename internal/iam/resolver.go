@@ -37,7 +37,7 @@ func (s *Service) resolve(ctx context.Context, akid string) (*auth.Principal, st
 		return nil, "", err
 	}
 	invalid := apierr.InvalidClientTokenID("The security token included in the request is invalid.")
-	u, err := s.userByID(ctx, o.UserID)
+	u, err := s.keyUser(ctx, o)
 	if err != nil {
 		return nil, "", err
 	}
@@ -58,6 +58,9 @@ func (s *Service) resolve(ctx context.Context, akid string) (*auth.Principal, st
 	if err != nil {
 		return nil, "", err
 	}
+	if u.Name == "" { // one of root's stored keys
+		return &auth.Principal{Kind: auth.Root, AccountID: s.account, ARN: "arn:aws:iam::" + s.account + ":root", UserID: s.account, AccessKeyID: akid}, string(secret), nil
+	}
 	tags := make(map[string]string, len(u.Tags))
 	for _, t := range u.Tags {
 		tags[t.Key] = t.Value
@@ -76,14 +79,14 @@ func (s *Service) resolve(ctx context.Context, akid string) (*auth.Principal, st
 // Authenticated records the use of an IAM user's access key after its
 // signature was verified (for GetAccessKeyLastUsed).
 func (s *Service) Authenticated(ctx context.Context, p *auth.Principal, service, region string) error {
-	if p == nil || p.Kind != auth.User || p.SessionToken != "" {
+	if p == nil || p.SessionToken != "" || (p.Kind != auth.User && p.Kind != auth.Root) || p.AccessKeyID == s.rootKey {
 		return nil
 	}
 	now := s.now()
 	if s.keys.recentlyUsed(p.AccessKeyID, service, region, now) {
 		return nil
 	}
-	u, err := s.userByID(ctx, p.UserID)
+	u, err := s.keyUser(ctx, &keyOwner{Account: s.account, UserID: p.UserID})
 	if err != nil || u == nil {
 		return err
 	}

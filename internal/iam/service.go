@@ -28,6 +28,9 @@ type Config struct {
 	// Quotas are the account's adjustable quotas; zero fields are AWS's
 	// defaults.
 	Quotas Quotas
+	// RootAccessKeyID is the root access key iamd was started with; it
+	// is listed among root's keys and counts against their quota.
+	RootAccessKeyID string
 }
 
 // Service implements the IAM operations.
@@ -44,11 +47,12 @@ type Service struct {
 	sealer    *secrets.Sealer
 	quotas    Quotas
 	counts    entityCounts
+	rootKey   string
 }
 
 // New returns a Service.
 func New(cfg Config) *Service {
-	return &Service{st: cfg.Store, account: cfg.AccountID, now: cfg.Now, rand: cfg.Rand, sealer: cfg.Sealer, catalogue: cfg.Catalogue, quotas: cfg.Quotas.withDefaults(), keys: newKeyCache(), policies: newCompiledCache(), sets: newSetCache(), views: newViewCache()}
+	return &Service{st: cfg.Store, account: cfg.AccountID, now: cfg.Now, rand: cfg.Rand, sealer: cfg.Sealer, catalogue: cfg.Catalogue, quotas: cfg.Quotas.withDefaults(), rootKey: cfg.RootAccessKeyID, keys: newKeyCache(), policies: newCompiledCache(), sets: newSetCache(), views: newViewCache()}
 }
 
 // AccountID is the account this service manages.

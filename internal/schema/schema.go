@@ -202,6 +202,11 @@ func DeletionTask(account, taskID string) string { return acct(account) + "slr-d
 // AccountAlias holds the account's alias (at most one).
 func AccountAlias(account string) string { return acct(account) + "alias" }
 
+// RootKeys is rewritten with every change to the root user's stored access
+// keys (which are kept, like a user's, under the account id as owner), so
+// that those changes are serialized and the key quota holds.
+func RootKeys(account string) string { return acct(account) + "root-keys" }
+
 // AliasOwner maps an alias to the account using it, so aliases are unique
 // across the store: alias/<alias>.
 func AliasOwner(alias string) string { return "alias/" + alias }

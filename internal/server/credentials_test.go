@@ -214,3 +214,59 @@ func TestAccessKeyIDsCarryTheAccount(t *testing.T) {
 		}
 	}
 }
+
+// TestRootAccessKeys: without UserName, root's calls act on root's own
+// keys, as AWS documents: the key iamd was started with is listed, root
+// may hold one more (two in all), and that one signs as root at once.
+func TestRootAccessKeys(t *testing.T) {
+	h := newHarness(t)
+	c := h.iam()
+	l, err := c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{})
+	if err != nil || len(l.AccessKeyMetadata) != 1 || *l.AccessKeyMetadata[0].AccessKeyId != rootKey || l.AccessKeyMetadata[0].Status != types.StatusTypeActive {
+		t.Fatalf("root's keys %+v %v", l, err)
+	}
+	k, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := k.AccessKey
+	if a, ok := ids.AccountOfAccessKeyID(*second.AccessKeyId); !ok || a != testAccount {
+		t.Fatalf("key %s", *second.AccessKeyId)
+	}
+	_, err = c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{})
+	wantErr(t, err, "LimitExceeded", 409, "Cannot exceed quota for AccessKeysPerUser: 2")
+	id, err := h.sts(*second.AccessKeyId, *second.SecretAccessKey).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil || *id.Arn != "arn:aws:iam::"+testAccount+":root" || *id.UserId != testAccount {
+		t.Fatalf("caller %+v %v", id, err)
+	}
+	// Root's new key is root: it needs no policy.
+	if _, err := h.iam(*second.AccessKeyId, *second.SecretAccessKey).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("made-by-root-key")}); err != nil {
+		t.Fatal(err)
+	}
+	lu, err := c.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: second.AccessKeyId})
+	if err != nil || *lu.AccessKeyLastUsed.ServiceName != "iam" {
+		t.Fatalf("last used %+v %v", lu, err)
+	}
+	l, _ = c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{})
+	if len(l.AccessKeyMetadata) != 2 {
+		t.Fatalf("root's keys %+v", l.AccessKeyMetadata)
+	}
+	if _, err := c.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{AccessKeyId: second.AccessKeyId, Status: types.StatusTypeInactive}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = h.sts(*second.AccessKeyId, *second.SecretAccessKey).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	wantErr(t, err, "InvalidClientTokenId", 403, "")
+	if _, err := c.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{AccessKeyId: second.AccessKeyId}); err != nil {
+		t.Fatal(err)
+	}
+	// The key iamd was started with is configuration, not store state.
+	_, err = c.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{AccessKeyId: aws.String(rootKey)})
+	wantErr(t, err, "InvalidInput", 400, "")
+	// Temporary credentials still need UserName.
+	st, err := h.sts().GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = h.iam(*st.Credentials.AccessKeyId, *st.Credentials.SecretAccessKey, *st.Credentials.SessionToken).ListAccessKeys(ctx, &iam.ListAccessKeysInput{})
+	wantErr(t, err, "InvalidClientTokenId", 403, "") // and without MFA they cannot call IAM at all
+}

@@ -123,7 +123,7 @@ func open(ctx context.Context, cfg Config, st store.Store) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	iamSvc := iam.New(iam.Config{Store: st, AccountID: account, Now: cfg.Now, Rand: cfg.Rand, Sealer: sealer, Catalogue: catalogue, Quotas: cfg.Quotas})
+	iamSvc := iam.New(iam.Config{Store: st, AccountID: account, Now: cfg.Now, Rand: cfg.Rand, Sealer: sealer, Catalogue: catalogue, Quotas: cfg.Quotas, RootAccessKeyID: inst.Root.AccessKeyID})
 	stsSvc := sts.New(sts.Config{
 		AccountID:  account,
 		Sealer:     sealer,
