@@ -65,6 +65,16 @@ func (s *Service) GetAccountSummary(ctx context.Context, _ *iamwire.GetAccountSu
 	}
 	inUse = int32(len(userKVs))
 	m["MFADevicesInUse"] = inUse
+	// AccountAccessKeysPresent is 1 when the root user has an access key:
+	// the one iamd was started with (listed by root's ListAccessKeys and
+	// active in the credential report) or one root created itself.
+	rootKeys := int32(0)
+	if s.rootKey != "" {
+		rootKeys = 1
+	} else if rootKeys, err = count(schema.OwnedPrefix(s.account, "user-key", s.account)); err != nil {
+		return nil, err
+	}
+	m["AccountAccessKeysPresent"] = min(rootKeys, 1)
 	for _, k := range []string{"ServerCertificates", "Providers", "AccountMFAEnabled", "AccountAccessKeysPresent", "AccountSigningCertificatesPresent", "AccountPasswordPresent"} {
 		if _, ok := m[k]; !ok {
 			m[k] = 0
