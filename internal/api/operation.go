@@ -56,23 +56,33 @@ func Op[In any, PIn interface {
 
 // Table maps (version, action) to operations.
 type Table struct {
-	ops   map[string]*Operation
-	known map[string]bool
+	ops      map[string]*Operation
+	known    map[string]bool
+	unsigned map[string]bool
 }
 
 // NewTable returns an empty table.
-func NewTable() *Table { return &Table{ops: map[string]*Operation{}, known: map[string]bool{}} }
+func NewTable() *Table {
+	return &Table{ops: map[string]*Operation{}, known: map[string]bool{}, unsigned: map[string]bool{}}
+}
 
 // Declare records every operation a service's model has, so that a known
-// but unimplemented operation is told apart from an unknown one.
-func (t *Table) Declare(svc *Service, names []string) {
+// but unimplemented operation is told apart from an unknown one, and those
+// AWS serves without a signature.
+func (t *Table) Declare(svc *Service, names, unsigned []string) {
 	for _, n := range names {
 		t.known[svc.Version+"/"+n] = true
+	}
+	for _, n := range unsigned {
+		t.unsigned[svc.Version+"/"+n] = true
 	}
 }
 
 // Known reports whether the service model has the operation.
 func (t *Table) Known(version, action string) bool { return t.known[version+"/"+action] }
+
+// Unsigned reports whether AWS serves the operation without a signature.
+func (t *Table) Unsigned(version, action string) bool { return t.unsigned[version+"/"+action] }
 
 // Add registers operations; a duplicate is a programming error.
 func (t *Table) Add(ops ...*Operation) {

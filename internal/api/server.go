@@ -116,6 +116,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := WithInfo(r.Context(), info)
 
+	if op == nil && s.Table.Unsigned(version, action) {
+		// An operation AWS serves unsigned (AssumeRoleWithSAML, …) that
+		// iamd lacks: say so rather than ask for a signature.
+		fail(apierr.InvalidAction("The operation %s is not implemented by iamd.", action))
+		return
+	}
 	if op == nil || !op.Anonymous {
 		p, res, err := s.Auth.Authenticate(ctx, r, body)
 		if err != nil {

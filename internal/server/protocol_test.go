@@ -161,6 +161,12 @@ func TestKnownButUnimplementedAndAliases(t *testing.T) {
 	now := time.Now()
 	wantEnvelope(t, h.post(url.Values{"Action": {"UploadServerCertificate"}, "Version": {"2010-05-08"}}, rootKey, rootSecret, now),
 		400, "InvalidAction", "The operation UploadServerCertificate is not implemented by iamd.")
+	// Unsigned, an operation AWS serves unsigned still gets the honest
+	// answer; any other still needs a signature.
+	wantEnvelope(t, h.post(url.Values{"Action": {"AssumeRoleWithWebIdentity"}, "Version": {"2011-06-15"}, "RoleArn": {"arn:aws:iam::" + testAccount + ":role/x"}, "RoleSessionName": {"web"}, "WebIdentityToken": {"t"}}, "", "", now),
+		400, "InvalidAction", "The operation AssumeRoleWithWebIdentity is not implemented by iamd.")
+	wantEnvelope(t, h.post(url.Values{"Action": {"UploadServerCertificate"}, "Version": {"2010-05-08"}}, "", "", now),
+		403, "MissingAuthenticationToken", "Request is missing Authentication Token")
 	c := h.iam()
 	if _, err := c.CreateAccountAlias(ctx, &iam.CreateAccountAliasInput{AccountAlias: aws.String("my-corp")}); err != nil {
 		t.Fatal(err)

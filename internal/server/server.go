@@ -141,8 +141,8 @@ func open(ctx context.Context, cfg Config, st store.Store) (*Instance, error) {
 	})
 	iamAPI, stsAPI := iam.API(), sts.API()
 	table := api.NewTable()
-	table.Declare(iamAPI, iamwire.Operations)
-	table.Declare(stsAPI, stswire.Operations)
+	table.Declare(iamAPI, iamwire.Operations, iamwire.UnsignedOperations)
+	table.Declare(stsAPI, stswire.Operations, stswire.UnsignedOperations)
 	table.Add(iamSvc.Operations(iamAPI)...)
 	table.Add(stsSvc.Operations(stsAPI)...)
 

@@ -49,6 +49,8 @@ type operation struct {
 	Name   string `json:"name"`
 	Input  *ref   `json:"input"`
 	Output *ref   `json:"output"`
+	// AuthType "none": AWS serves the operation unsigned.
+	AuthType string `json:"authtype"`
 }
 
 type model struct {
@@ -309,6 +311,15 @@ func (g *gen) emit(pkg string, ops []string, m model) {
 	g.p("var Operations = []string{")
 	for _, op := range ops {
 		g.p("%q,", op)
+	}
+	g.p("}")
+	g.p("")
+	g.p("// UnsignedOperations lists the operations AWS serves without a signature.")
+	g.p("var UnsignedOperations = []string{")
+	for _, op := range ops {
+		if m.Operations[op].AuthType == "none" {
+			g.p("%q,", op)
+		}
 	}
 	g.p("}")
 	g.p("")

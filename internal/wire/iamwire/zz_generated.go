@@ -201,6 +201,9 @@ var Operations = []string{
 	"UploadSigningCertificate",
 }
 
+// UnsignedOperations lists the operations AWS serves without a signature.
+var UnsignedOperations = []string{}
+
 var strAccessAdvisorUsageGranularityType = &wire.StringShape{Enum: []string{"SERVICE_LEVEL", "ACTION_LEVEL"}}
 var strActionNameType = &wire.StringShape{Min: 3, HasMin: true, Max: 128}
 var strContextKeyNameType = &wire.StringShape{Min: 5, HasMin: true, Max: 256}

@@ -36,6 +36,12 @@ var Operations = []string{
 	"GetWebIdentityToken",
 }
 
+// UnsignedOperations lists the operations AWS serves without a signature.
+var UnsignedOperations = []string{
+	"AssumeRoleWithSAML",
+	"AssumeRoleWithWebIdentity",
+}
+
 var strSAMLAssertionType = &wire.StringShape{Min: 4, HasMin: true, Max: 100000, Sensitive: true}
 var strTargetPrincipalType = &wire.StringShape{Min: 12, HasMin: true, Max: 2048}
 var strAccessKeyIdType = &wire.StringShape{Min: 16, HasMin: true, Max: 128, Pattern: regexp.MustCompile("^(?:[\\w]*)$"), PatternSrc: "[\\w]*"}
