@@ -1,54 +1,112 @@
 package policy
 
 import (
+	"cmp"
 	"slices"
-	"sort"
 	"strings"
 	"unicode/utf8"
 )
 
 // cpolicy is a compiled policy: its statements plus an index from the
-// (lower-case) service prefix of their actions to the statements that can
-// apply, so evaluation skips statements that cannot name the action.
+// (lower-case) service prefix of their actions, and then from the first
+// letter of the action name, to the statements that can apply, so
+// evaluation skips statements that cannot name the action.
+//
+// For an action of service svc whose name starts with the ASCII byte c,
+// the candidates are those of svc's byFirst entry for lower(c), svc's
+// unkeyed list and other: three disjoint lists, each in document order.
+// Every statement is in at most one list per service, so the index grows
+// with the number of patterns, not with services × letters.
 type cpolicy struct {
 	stmts []cstmt
-	// bySvc maps a service (entries sorted by name) to the positions, in
-	// document order, of the statements whose Action patterns name it,
-	// merged with other.
+	// bySvc holds the index entries of the services the statements'
+	// Action patterns name.
 	bySvc []svcEntry
+	// svcTab is an open-addressing hash table over bySvc: a power-of-two
+	// number of slots holding an index into bySvc plus one, 0 when empty,
+	// probed linearly from svcHash(svc).
+	svcTab []int32
 	// other lists the statements that must be considered for every action
-	// (NotAction, "*", wildcards in the service).
-	other []int32
+	// (NotAction, "*", "*:…").
+	other []cand
 	// all lists every statement, for actions the index cannot serve.
-	all []int32
+	all []cand
 }
 
+// cand is a statement that may apply to an action, with the Action
+// patterns to test it with. In other and all these are the statement's
+// own; in a svcEntry, only those of the entry's service (and letter), the
+// ASCII literal ones compared with the action name alone (actionName*
+// modes), the service being known to be the action's.
+type cand struct {
+	s    *cstmt
+	acts []actionPattern
+}
+
+// svcEntry indexes the statements whose Action patterns name one service
+// (and not only "*:…" ones).
 type svcEntry struct {
-	svc   string
-	stmts []int32
+	svc  string
+	hash uint32 // svcHash(svc)
+	head uint64 // svcHead(svc)
+	// byFirst maps the lower-case first byte of an action name (entries
+	// sorted by byte) to the statements whose patterns of the service
+	// all start their name with a literal ASCII byte, one of them with
+	// this one (with those patterns).
+	byFirst []firstEntry
+	// unkeyed lists the statements with a pattern of the service whose
+	// name starts with a wildcard or a non-ASCII character (with all
+	// their patterns of the service).
+	unkeyed []cand
 }
 
-// candidates returns the positions of the statements that may apply to an
-// action of service svc (lower case); indexed=false means the service
-// could not be derived and every statement must be considered.
-func (cp *cpolicy) candidates(svc string, indexed bool) []int32 {
-	if !indexed {
-		return cp.all
+type firstEntry struct {
+	c     byte
+	cands []cand
+}
+
+// candidates returns the indexed candidates of the action of st (which
+// must be indexed): the byFirst list and the unkeyed list of its service.
+// cp.other comes on top.
+func (cp *cpolicy) candidates(st *state) (byFirst, unkeyed []cand) {
+	t := cp.svcTab
+	if len(t) == 0 {
+		return nil, nil
 	}
-	e := cp.bySvc
-	if len(e) > 16 {
-		i := sort.Search(len(e), func(i int) bool { return e[i].svc >= svc })
-		if i < len(e) && e[i].svc == svc {
-			return e[i].stmts
+	mask := uint32(len(t) - 1)
+	for j := st.svcHash & mask; t[j] != 0; j = (j + 1) & mask {
+		e := &cp.bySvc[t[j]-1]
+		if e.head != st.svcHead || len(e.svc) != len(st.svc) || len(e.svc) > 8 && e.svc != st.svc {
+			continue
 		}
-		return cp.other
-	}
-	for i := range e {
-		if k := e[i].svc; len(k) == len(svc) && (len(k) == 0 || k[0] == svc[0]) && k == svc {
-			return e[i].stmts
+		for i := range e.byFirst {
+			if f := &e.byFirst[i]; f.c == st.first {
+				return f.cands, e.unkeyed
+			}
 		}
+		return nil, e.unkeyed
 	}
-	return cp.other
+	return nil, nil
+}
+
+// svcHash is the FNV-1a hash of a service name, for svcTab.
+func svcHash(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
+}
+
+// svcHead packs the first eight bytes of a service name: with the length,
+// it identifies names of up to eight bytes without comparing strings.
+func svcHead(s string) uint64 {
+	var h uint64
+	for i := 0; i < len(s) && i < 8; i++ {
+		h |= uint64(s[i]) << (8 * i)
+	}
+	return h
 }
 
 // cstmt is a compiled statement: patterns tokenised, condition values
@@ -78,7 +136,7 @@ func compile(p *Policy) cpolicy {
 	vars := p.version == Version2012
 	out := make([]cstmt, len(p.statements))
 	cp := cpolicy{stmts: out}
-	bySvc := map[string][]int32{}
+	lits := make([][]svcPattern, len(out))
 	for i := range p.statements {
 		s := &p.statements[i]
 		c := &out[i]
@@ -116,35 +174,152 @@ func compile(p *Policy) cpolicy {
 			}
 			c.conds = append(c.conds, compileCondition(cond, info, vars && variablesAllowed(info.base)))
 		}
-		if svcs, ok := literalServices(c, acts); ok {
-			for _, svc := range svcs {
-				bySvc[svc] = append(bySvc[svc], int32(i))
-			}
-		} else {
-			cp.other = append(cp.other, int32(i))
+		if pats, ok := literalServices(c, acts); ok {
+			lits[i] = pats
 		}
 	}
-	for svc, list := range bySvc {
-		merged := append(slices.Clone(list), cp.other...)
-		slices.Sort(merged)
-		cp.bySvc = append(cp.bySvc, svcEntry{svc, merged})
+	// The statements whose patterns all name literal services are
+	// indexed; the others are candidates for every action.
+	type svcBuild struct {
+		unkeyed []cand
+		byFirst []firstEntry
 	}
-	cp.all = make([]int32, len(out))
-	for i := range cp.all {
-		cp.all[i] = int32(i)
+	bySvc := map[string]*svcBuild{}
+	var svcs []string
+	cp.all = make([]cand, 0, len(out))
+	for i := range out {
+		s := &out[i]
+		cp.all = append(cp.all, cand{s, s.actions})
+		if lits[i] == nil {
+			cp.other = append(cp.other, cand{s, s.actions})
+			continue
+		}
+		// The patterns by service, then first letter: runs of one service
+		// go to its unkeyed list (when one of them has no letter) or to
+		// the lists of their letters.
+		ps := lits[i]
+		slices.SortStableFunc(ps, func(x, y svcPattern) int {
+			return cmp.Or(strings.Compare(x.svc, y.svc), int(x.first)-int(y.first))
+		})
+		acts := make([]actionPattern, len(ps))
+		for j := range ps {
+			acts[j] = ps[j].pat
+		}
+		for j := 0; j < len(ps); {
+			svc := ps[j].svc
+			end, unkeyed := j, false
+			for end < len(ps) && ps[end].svc == svc {
+				unkeyed = unkeyed || !ps[end].keyed
+				end++
+			}
+			b := bySvc[svc]
+			if b == nil {
+				b = &svcBuild{}
+				bySvc[svc] = b
+				svcs = append(svcs, svc)
+			}
+			if unkeyed {
+				b.unkeyed = append(b.unkeyed, cand{s, acts[j:end]})
+				j = end
+				continue
+			}
+			for j < end {
+				f, k := ps[j].first, j
+				for k < end && ps[k].first == f {
+					k++
+				}
+				n := slices.IndexFunc(b.byFirst, func(e firstEntry) bool { return e.c == f })
+				if n < 0 {
+					b.byFirst = append(b.byFirst, firstEntry{c: f})
+					n = len(b.byFirst) - 1
+				}
+				b.byFirst[n].cands = append(b.byFirst[n].cands, cand{s, acts[j:k]})
+				j = k
+			}
+		}
 	}
-	sort.Slice(cp.bySvc, func(i, j int) bool { return cp.bySvc[i].svc < cp.bySvc[j].svc })
+	slices.Sort(svcs)
+	// The lists and their patterns go into two arrays, in the order of
+	// the index, for locality.
+	var nc, np int
+	for _, b := range bySvc {
+		for _, f := range b.byFirst {
+			nc += len(f.cands)
+			for _, c := range f.cands {
+				np += len(c.acts)
+			}
+		}
+		nc += len(b.unkeyed)
+		for _, c := range b.unkeyed {
+			np += len(c.acts)
+		}
+	}
+	cands := make([]cand, 0, nc)
+	pats := make([]actionPattern, 0, np)
+	pack := func(list []cand) []cand {
+		start := len(cands)
+		for _, c := range list {
+			p0 := len(pats)
+			pats = append(pats, c.acts...)
+			cands = append(cands, cand{c.s, pats[p0:len(pats):len(pats)]})
+		}
+		return cands[start:len(cands):len(cands)]
+	}
+	for _, svc := range svcs {
+		b := bySvc[svc]
+		e := svcEntry{svc: svc, hash: svcHash(svc), head: svcHead(svc), byFirst: b.byFirst}
+		slices.SortFunc(e.byFirst, func(x, y firstEntry) int { return int(x.c) - int(y.c) })
+		for i := range e.byFirst {
+			e.byFirst[i].cands = pack(e.byFirst[i].cands)
+		}
+		e.unkeyed = pack(b.unkeyed)
+		cp.bySvc = append(cp.bySvc, e)
+	}
+	if n := len(cp.bySvc); n > 0 {
+		size := 8
+		for size < 2*n {
+			size *= 2
+		}
+		cp.svcTab = make([]int32, size)
+		mask := uint32(size - 1)
+		for i := range cp.bySvc {
+			j := cp.bySvc[i].hash & mask
+			for cp.svcTab[j] != 0 {
+				j = (j + 1) & mask
+			}
+			cp.svcTab[j] = int32(i + 1)
+		}
+	}
 	return cp
 }
 
-// literalServices returns the distinct lower-case services a statement's
-// Action patterns name, or ok=false when it must be considered for every
-// action.
-func literalServices(c *cstmt, acts []string) (svcs []string, ok bool) {
-	if c.notAction {
+// svcPattern is an Action pattern whose service is literal ASCII text.
+type svcPattern struct {
+	svc   string // lower case
+	first byte   // keyed: the lower-case first byte of the action name
+	keyed bool
+	// pat is the pattern for the index: ASCII literal and prefix patterns
+	// are compared with the action name alone, the service being known
+	// equal.
+	pat actionPattern
+}
+
+// literalServices returns the statement's Action patterns with their
+// (lower-case) services and the first letters of their action names, or
+// ok=false when the statement must be considered for every action.
+//
+// A pattern whose service is literal ASCII text can only match an action
+// of that service (compared without regard to ASCII case). When the
+// action name's first byte is ASCII and not a wildcard, the pattern can
+// only match action names starting with the same byte, ignoring ASCII
+// case: no other ASCII byte folds to it, and actions whose name starts
+// with a non-ASCII character do not use the index (see state.indexed).
+func literalServices(c *cstmt, acts []string) (pats []svcPattern, ok bool) {
+	if c.notAction || len(acts) == 0 {
 		return nil, false
 	}
-	for _, a := range acts {
+	pats = make([]svcPattern, len(acts))
+	for j, a := range acts {
 		i := strings.IndexByte(a, ':')
 		if i < 0 {
 			return nil, false
@@ -155,10 +330,20 @@ func literalServices(c *cstmt, acts []string) (svcs []string, ok bool) {
 				return nil, false
 			}
 		}
-		svc = strings.ToLower(svc)
-		if !slices.Contains(svcs, svc) {
-			svcs = append(svcs, svc)
+		pi := &pats[j]
+		pi.svc = strings.ToLower(svc)
+		if name := a[i+1:]; name != "" && name[0] != '*' && name[0] != '?' && name[0] < utf8.RuneSelf {
+			pi.first, pi.keyed = lower(name[0]), true
+		}
+		pi.pat = c.actions[j]
+		if pi.pat.ascii {
+			switch pi.pat.mode {
+			case actionExact:
+				pi.pat.mode, pi.pat.lit = actionNameExact, pi.pat.lit[i+1:]
+			case actionPrefix:
+				pi.pat.mode, pi.pat.lit = actionNamePrefix, pi.pat.lit[i+1:]
+			}
 		}
 	}
-	return svcs, len(svcs) > 0
+	return pats, true
 }

@@ -187,17 +187,34 @@ type state struct {
 	split    bool     // resource has been split into parts
 	resource arnParts // req.Resource split at its first five colons
 	// svc is the lower-case service prefix of the action; indexed is
-	// false when it cannot be used with the service index.
+	// false when the index cannot serve the action (no colon, a service
+	// that is not ASCII, a name that is empty or starts with a non-ASCII
+	// character).
 	svc     string
+	svcHash uint32 // svcHash(svc)
+	svcHead uint64 // svcHead(svc)
 	indexed bool
+	// name is the action name, after the colon.
+	name string
+	// asciiAction is set when the action is ASCII (see actionInfix).
+	asciiAction bool
+	// first is the lower-case first byte of name.
+	first byte
 }
 
 func (st *state) initService() {
 	a := st.req.Action
-	svc := a
-	if i := strings.IndexByte(a, ':'); i >= 0 {
-		svc = a[:i]
+	st.asciiAction = isASCII(a)
+	i := strings.IndexByte(a, ':')
+	if i < 0 {
+		return
 	}
+	svc := a[:i]
+	st.name = a[i+1:]
+	if st.name == "" || st.name[0] >= utf8.RuneSelf {
+		return
+	}
+	st.first = lower(st.name[0])
 	upper := false
 	for k := 0; k < len(svc); k++ {
 		c := svc[k]
@@ -209,7 +226,7 @@ func (st *state) initService() {
 	if upper {
 		svc = strings.ToLower(svc) // rare: allocates
 	}
-	st.svc, st.indexed = svc, true
+	st.svc, st.svcHash, st.svcHead, st.indexed = svc, svcHash(svc), svcHead(svc), true
 }
 
 func (st *state) resourceParts() *arnParts {
@@ -360,30 +377,97 @@ func evalNamed(st *state, np *NamedPolicy, src Source, g *groupResult) {
 	if p == nil {
 		return
 	}
-	trace := st.env.trace
 	cp := &p.compiled
-	for _, idx := range cp.candidates(st.svc, st.indexed) {
-		s := &cp.stmts[idx]
+	if !st.indexed {
+		scan(st, np, src, g, cp.all)
+		return
+	}
+	first, unkeyed := cp.candidates(st)
+	other := cp.other
+	// With Trace the statements are visited in document order (for
+	// Matched and Missing): the lists are merged when more than one has
+	// candidates. Without Trace the outcome does not depend on the order:
+	// one list after the other.
+	if st.env.trace && nonEmpty(first, unkeyed, other) > 1 {
+		merge(st, np, src, g, [3][]cand{first, unkeyed, other})
+		return
+	}
+	if len(first) > 0 && scan(st, np, src, g, first) {
+		return
+	}
+	if len(unkeyed) > 0 && scan(st, np, src, g, unkeyed) {
+		return
+	}
+	if len(other) > 0 {
+		scan(st, np, src, g, other)
+	}
+}
+
+func nonEmpty(lists ...[]cand) int {
+	n := 0
+	for _, l := range lists {
+		if len(l) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// scan evaluates the candidates of list into g. It returns true when an
+// explicit deny ended the evaluation (without Trace).
+func scan(st *state, np *NamedPolicy, src Source, g *groupResult, list []cand) bool {
+	trace := st.env.trace
+	for i := range list {
+		c := &list[i]
+		s := c.s
 		if !trace && !s.deny && g.allow && (src != SourceResource || g.grant == grantFull) {
 			continue // another Allow changes nothing; only Deny can
 		}
-		ok, gr := s.applies(st)
+		ok, gr := s.applies(st, c.acts)
 		if !ok {
 			continue
 		}
 		if trace {
-			ps := &p.statements[s.index]
-			st.matched = append(st.matched, Match{
-				PolicyID: np.ID, PolicyType: np.Type, Source: src,
-				StatementIndex: s.index, Sid: s.sid, Effect: ps.Effect.String(),
-				Start: ps.Start, End: ps.End,
-			})
+			st.match(np, src, s)
 		}
 		if s.deny {
 			g.deny = true
 			if !trace {
-				return
+				return true
 			}
+		} else {
+			g.allow = true
+			if gr > g.grant {
+				g.grant = gr
+			}
+		}
+	}
+	return false
+}
+
+// merge evaluates, with Trace, the candidates of several lists in
+// document order (for Matched and Missing).
+func merge(st *state, np *NamedPolicy, src Source, g *groupResult, lists [3][]cand) {
+	for {
+		k := -1
+		for j := range lists {
+			if len(lists[j]) > 0 && (k < 0 || lists[j][0].s.index < lists[k][0].s.index) {
+				k = j
+			}
+		}
+		if k < 0 {
+			return
+		}
+		c := &lists[k][0]
+		lists[k] = lists[k][1:]
+		s := c.s
+		ok, gr := s.applies(st, c.acts)
+		if !ok {
+			continue
+		}
+		st.match(np, src, s)
+		if s.deny {
+			g.deny = true
 		} else {
 			g.allow = true
 			if gr > g.grant {
@@ -393,20 +477,38 @@ func evalNamed(st *state, np *NamedPolicy, src Source, g *groupResult) {
 	}
 }
 
+// match records, with Trace, that statement s of np applied.
+func (st *state) match(np *NamedPolicy, src Source, s *cstmt) {
+	ps := &np.Policy.statements[s.index]
+	st.matched = append(st.matched, Match{
+		PolicyID: np.ID, PolicyType: np.Type, Source: src,
+		StatementIndex: s.index, Sid: s.sid, Effect: ps.Effect.String(),
+		Start: ps.Start, End: ps.End,
+	})
+}
+
 // applies reports whether the statement applies to the request and, for
 // an Allow in a resource-based policy, how its Principal names the caller.
-func (s *cstmt) applies(st *state) (bool, grant) {
+// acts are the Action (or NotAction) patterns to test: the statement's
+// own, or those the index found (see cand).
+func (s *cstmt) applies(st *state, acts []actionPattern) (bool, grant) {
 	req := st.req
 	m := false
 	action := req.Action
-	for i := range s.actions {
-		a := &s.actions[i]
+	for i := range acts {
+		a := &acts[i]
 		// The common ASCII exact/prefix cases inline; the rest in match.
 		switch {
+		case a.mode == actionNamePrefix:
+			m = len(st.name) >= len(a.lit) && hasPrefixLower(st.name, a.lit)
+		case a.mode == actionNameExact:
+			m = len(st.name) == len(a.lit) && hasPrefixLower(st.name, a.lit)
 		case a.mode == actionExact && a.ascii:
 			m = len(action) == len(a.lit) && hasPrefixLower(action, a.lit)
 		case a.mode == actionPrefix && a.ascii:
 			m = len(action) >= len(a.lit) && hasPrefixLower(action, a.lit)
+		case a.mode == actionInfix && st.asciiAction:
+			m = a.matchInfixASCII(action)
 		default:
 			m = a.match(action)
 		}
@@ -420,8 +522,10 @@ func (s *cstmt) applies(st *state) (bool, grant) {
 	switch s.resMode {
 	case resList:
 		m = false
+		v := st.resourceParts()
 		for i := range s.resources {
-			if s.resources[i].matchParts(st.resourceParts(), &st.env) {
+			r := &s.resources[i]
+			if !r.cannotMatch(v) && r.matchParts(v, &st.env) {
 				m = true
 				break
 			}
@@ -430,8 +534,10 @@ func (s *cstmt) applies(st *state) (bool, grant) {
 			return false, grantNone
 		}
 	case resNot:
+		v := st.resourceParts()
 		for i := range s.resources {
-			if s.resources[i].matchParts(st.resourceParts(), &st.env) {
+			r := &s.resources[i]
+			if !r.cannotMatch(v) && r.matchParts(v, &st.env) {
 				return false, grantNone
 			}
 		}

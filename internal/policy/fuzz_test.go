@@ -44,7 +44,7 @@ func FuzzParse(f *testing.F) {
 }
 
 // FuzzEvaluate: evaluation never panics, and the fast path, the trace path
-// and EvaluatePolicy agree.
+// and EvaluatePolicy agree, with and without the action index.
 func FuzzEvaluate(f *testing.F) {
 	seeds := []string{
 		stmt(`{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::*:user/${aws:username}","Condition":{"StringLike":{"aws:PrincipalTag/team":"a*"}}}`),
@@ -87,6 +87,7 @@ func FuzzEvaluate(f *testing.F) {
 		if len(matched) != len(slow.Matched) {
 			t.Fatalf("matched %d vs %d", len(matched), len(slow.Matched))
 		}
+		sameAsUnindexed(t, p, Request{Action: action, Resource: resource, Context: ctx, Principal: caller})
 		rset := &PolicySet{Resource: &NamedPolicy{Policy: p}, ResourceRequired: true}
 		a := Evaluate(&Request{Action: action, Resource: resource, Context: ctx, Principal: caller}, rset)
 		b := Evaluate(&Request{Action: action, Resource: resource, Context: ctx, Principal: caller, Trace: true}, rset)

@@ -230,6 +230,17 @@ const (
 	actionExact
 	actionPrefix
 	actionGlob
+	// actionNameExact and actionNamePrefix are actionExact and
+	// actionPrefix (ASCII) with lit holding only the action name, after
+	// the colon: the patterns of the action index (see cand), whose
+	// service is known to be the action's.
+	actionNameExact
+	actionNamePrefix
+	// actionInfix is an actionGlob of the form pre*lit* with pre and lit
+	// ASCII (pre may be empty, lit not): for an ASCII action, a
+	// case-insensitive prefix test and substring search (see
+	// matchInfixASCII); for any other, the token list.
+	actionInfix
 )
 
 // actionPattern is a compiled Action/NotAction value. Actions match
@@ -240,6 +251,7 @@ type actionPattern struct {
 	// ascii is set when lit is ASCII, enabling the byte-wise comparison.
 	ascii bool
 	toks  []token
+	pre   string // actionInfix: the text before the first '*', lower case
 }
 
 func compileAction(a string) actionPattern {
@@ -253,7 +265,7 @@ func compileAction(a string) actionPattern {
 		if len(toks) == 2 && toks[0].kind == tokLit && toks[1].kind == tokStar {
 			lit, mode = toks[0].lit, actionPrefix
 		} else {
-			return actionPattern{mode: actionGlob, toks: toks}
+			return compileGlobAction(toks)
 		}
 	}
 	p := actionPattern{mode: mode, lit: strings.ToLower(lit), ascii: true}
@@ -265,8 +277,52 @@ func compileAction(a string) actionPattern {
 	return p
 }
 
+// compileGlobAction recognises the actionInfix shape among wildcard
+// patterns.
+func compileGlobAction(toks []token) actionPattern {
+	p := actionPattern{mode: actionGlob, toks: toks}
+	t := toks
+	var pre string
+	if len(t) == 4 && t[0].kind == tokLit {
+		pre, t = t[0].lit, t[1:]
+	}
+	if len(t) == 3 && t[0].kind == tokStar && t[1].kind == tokLit && t[2].kind == tokStar && isASCII(pre) && isASCII(t[1].lit) {
+		p.mode, p.pre, p.lit = actionInfix, strings.ToLower(pre), strings.ToLower(t[1].lit)
+	}
+	return p
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// matchInfixASCII matches an actionInfix pattern against an ASCII action.
+// ASCII characters fold only to ASCII characters (and ASCII letters to
+// their other case alone), so for such an action the byte-wise comparison
+// ignoring ASCII case is the pattern's Unicode case-insensitive match.
+func (p *actionPattern) matchInfixASCII(action string) bool {
+	if len(action) < len(p.pre)+len(p.lit) || !hasPrefixLower(action, p.pre) {
+		return false
+	}
+	s, lit := action[len(p.pre):], p.lit
+	c := lit[0]
+	for i := 0; i+len(lit) <= len(s); i++ {
+		if lower(s[i]) == c && hasPrefixLower(s[i:], lit) {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *actionPattern) match(action string) bool {
 	switch p.mode {
+	case actionGlob, actionInfix:
+		return globMatch(p.toks, nil, action, true)
 	case actionAll:
 		return true
 	case actionExact:
@@ -281,7 +337,20 @@ func (p *actionPattern) match(action string) bool {
 		_, ok := matchPrefix(action, p.lit, true)
 		return ok
 	}
-	return globMatch(p.toks, nil, action, true)
+	// actionNameExact, actionNamePrefix
+	i := strings.IndexByte(action, ':')
+	if i < 0 {
+		return false
+	}
+	return p.matchName(action[i+1:])
+}
+
+// matchName matches an actionName* pattern against the action name.
+func (p *actionPattern) matchName(name string) bool {
+	if p.mode == actionNameExact {
+		return len(name) == len(p.lit) && hasPrefixLower(name, p.lit)
+	}
+	return len(name) >= len(p.lit) && hasPrefixLower(name, p.lit)
 }
 
 // hasPrefixLower reports whether s starts with lit, an ASCII lower-case
@@ -363,6 +432,17 @@ type arnPattern struct {
 	// foldPrefix compares the first five segments case-insensitively (the
 	// Resource element); the resource part is always case-sensitive.
 	foldPrefix bool
+	// tail is the literal text the resource part (the sixth segment) of a
+	// six-segment pattern starts with, "" if none: a value whose resource
+	// part does not start with it cannot match (see cannotMatch).
+	tail string
+}
+
+// cannotMatch is a quick rejection, cheap enough to run before
+// matchParts: it reports that v has no resource part starting with the
+// pattern's tail. False means nothing.
+func (p *arnPattern) cannotMatch(v *arnParts) bool {
+	return p.tail != "" && (v.n != 6 || len(v.parts[5]) < len(p.tail) || v.parts[5][0] != p.tail[0] || v.parts[5][:len(p.tail)] != p.tail)
 }
 
 func compileARN(s string, vars, foldPrefix bool) arnPattern {
@@ -418,6 +498,9 @@ func compileARN(s string, vars, foldPrefix bool) arnPattern {
 				}
 			}
 		}
+	}
+	if len(p.segs) == 6 && p.segs[5].kind != segAll {
+		p.tail = p.segs[5].lit
 	}
 	return p
 }
