@@ -188,20 +188,13 @@ func TestRootSessionCapped(t *testing.T) {
 // this service does not hold.
 func TestAccessKeyIDsCarryTheAccount(t *testing.T) {
 	h := newHarness(t)
-	c := h.iam()
-	if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("Bob")}); err != nil {
-		t.Fatal(err)
-	}
-	k, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("Bob")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := h.sts(*k.AccessKey.AccessKeyId, *k.AccessKey.SecretAccessKey).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+	_, bob := userWithKey(t, h, "Bob")
+	st, err := h.sts(bob...).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for id, want := range map[string]string{
-		*k.AccessKey.AccessKeyId:    testAccount,
+		bob[0]:                      testAccount,
 		*st.Credentials.AccessKeyId: testAccount,
 		"ASIAQNZGKIQY56JQ7WML":      "029608264753", // another account's key, as published with the decoding
 	} {
