@@ -41,18 +41,14 @@ func (s *Service) GetAccountSummary(ctx context.Context, _ *iamwire.GetAccountSu
 	if m["InstanceProfiles"], err = count(schema.InstanceProfilePrefix(s.account)); err != nil {
 		return nil, err
 	}
-	kvs, _, err := s.st.Range(ctx, schema.PolicyPrefix(s.account), "", 0)
+	local, err := s.customerPolicies(ctx)
 	if err != nil {
 		return nil, err
 	}
-	m["Policies"] = int32(len(kvs))
+	m["Policies"] = int32(len(local))
 	versions := int32(0)
-	for _, kv := range kvs {
-		var r policyRecord
-		if err := decodeJSON(kv, &r); err != nil {
-			return nil, err
-		}
-		versions += int32(len(r.Versions))
+	for _, p := range local {
+		versions += int32(len(p.rec.Versions))
 	}
 	m["PolicyVersionsInUse"] = versions
 	if m["MFADevices"], err = count(schema.VirtualMFAPrefix(s.account)); err != nil {
@@ -229,17 +225,11 @@ func (s *Service) GetAccountAuthorizationDetails(ctx context.Context, in *iamwir
 			}
 		}
 		if all || want["LocalManagedPolicy"] {
-			kvs, _, err := s.st.Range(ctx, schema.PolicyPrefix(s.account), "", 0)
+			local, err := s.customerPolicies(ctx)
 			if err != nil {
 				return nil, err
 			}
-			for _, kv := range kvs {
-				var r policyRecord
-				if err := decodeJSON(kv, &r); err != nil {
-					return nil, err
-				}
-				pols = append(pols, &managedPolicy{arn: s.policyARN(r.Path, r.Name), rec: &r})
-			}
+			pols = append(pols, local...)
 		}
 		for _, m := range pols {
 			p, err := s.wirePolicy(ctx, m, false)

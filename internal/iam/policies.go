@@ -279,6 +279,24 @@ func (s *Service) DeletePolicy(ctx context.Context, in *iamwire.DeletePolicyInpu
 	return &iamwire.DeletePolicyOutput{}, nil
 }
 
+// customerPolicies reads every customer managed policy of the account, in
+// name order.
+func (s *Service) customerPolicies(ctx context.Context) ([]*managedPolicy, error) {
+	kvs, _, err := s.st.Range(ctx, schema.PolicyPrefix(s.account), "", 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*managedPolicy, 0, len(kvs))
+	for _, kv := range kvs {
+		var r policyRecord
+		if err := decodeJSON(kv, &r); err != nil {
+			return nil, err
+		}
+		out = append(out, &managedPolicy{arn: s.policyARN(r.Path, r.Name), rec: &r})
+	}
+	return out, nil
+}
+
 // ListPolicies lists AWS and/or customer managed policies.
 func (s *Service) ListPolicies(ctx context.Context, in *iamwire.ListPoliciesInput) (*iamwire.ListPoliciesOutput, error) {
 	if err := checkPolicyPathPrefix(in.PathPrefix); err != nil {
@@ -295,17 +313,11 @@ func (s *Service) ListPolicies(ctx context.Context, in *iamwire.ListPoliciesInpu
 		}
 	}
 	if scope == "All" || scope == "Local" {
-		kvs, _, err := s.st.Range(ctx, schema.PolicyPrefix(s.account), "", 0)
+		local, err := s.customerPolicies(ctx)
 		if err != nil {
 			return nil, err
 		}
-		for _, kv := range kvs {
-			var r policyRecord
-			if err := decodeJSON(kv, &r); err != nil {
-				return nil, err
-			}
-			all = append(all, &managedPolicy{arn: s.policyARN(r.Path, r.Name), rec: &r})
-		}
+		all = append(all, local...)
 	}
 	var out []iamwire.Policy
 	for _, m := range all {
